@@ -1,0 +1,134 @@
+package dev.longscan;
+
+/**
+ * A place where linear recurrences are evaluated: the CPU (sequential or all cores), a GPU, ….
+ *
+ * <p>The public methods validate their arguments identically for every backend (shapes,
+ * precisions, overlaps, the non-finite policy) and then call the {@code do…} method, which may
+ * trust them. All buffers of one call share one precision; a and b have the same shape as the
+ * output. Summaries and carries are float64.
+ *
+ * <p>Operations (the GPU and Spark backends implement the same set):
+ * <ul>
+ *   <li>{@link #scan}: h_t = a_t ⊙ h_{t-1} + b_t over the whole sequence (forward or reverse,
+ *       from h0, with optional segment restarts);</li>
+ *   <li>{@link #reduce}: phase 1 of the chunked scan: the chunk's {@link Summary};</li>
+ *   <li>{@link #apply}: phase 3: rescan the chunk from a carry (the state entering it);</li>
+ *   <li>{@link #backward}: ∂L/∂a, ∂L/∂b and ∂L/∂h0 from ∂L/∂h.</li>
+ * </ul>
+ * Backends are thread-safe: several threads (Spark tasks) may call one instance at once.
+ */
+public abstract class Backend implements AutoCloseable {
+
+  /** Short name: "cpu", "sequential", "reference", "gpu". */
+  public abstract String name();
+
+  /** A description for logs: threads, device name and ordinal, …. */
+  public String describe() {
+    return name();
+  }
+
+  /** Scans {@code (a, b)} into {@code out}. */
+  public final void scan(Sequence a, Sequence b, ScanOptions options, Sequence out) {
+    Checks.scanArgs(a, b, options, out);
+    Checks.nonFinite(options, a, "a", b, "b");
+    Checks.nonFiniteState(options, options.initialState(), "h0");
+    if (a.steps() == 0) {
+      return;
+    }
+    doScan(a, b, options, out);
+  }
+
+  /** Scans {@code (a, b)} into a new sequence of the same shape and precision. */
+  public final Sequence scan(Sequence a, Sequence b, ScanOptions options) {
+    Checks.notNull(a, "a");
+    Sequence out = a.allocateLike();
+    scan(a, b, options, out);
+    return out;
+  }
+
+  /** Forward scan from h0 = 0 into a new sequence. */
+  public final Sequence scan(Sequence a, Sequence b) {
+    return scan(a, b, ScanOptions.defaults());
+  }
+
+  /**
+   * The chunk's summary in the options' direction: the composition of its steps (restarts use the
+   * options' h0). Empty chunk: the identity.
+   */
+  public final Summary reduce(Sequence a, Sequence b, ScanOptions options) {
+    Checks.scanArgs(a, b, options, null);
+    Checks.nonFinite(options, a, "a", b, "b");
+    Checks.nonFiniteState(options, options.initialState(), "h0");
+    if (a.steps() == 0) {
+      return Summary.identity(a.width());
+    }
+    return doReduce(a, b, options);
+  }
+
+  /**
+   * Rescans the chunk starting from {@code carry}, the state entering it in the options'
+   * direction (steps that restart a segment use the options' h0 instead).
+   */
+  public final void apply(Sequence a, Sequence b, double[] carry, ScanOptions options,
+      Sequence out) {
+    Checks.scanArgs(a, b, options, out);
+    Checks.state(carry, "carry", a.width());
+    Checks.nonFinite(options, a, "a", b, "b");
+    Checks.nonFiniteState(options, carry, "carry");
+    Checks.nonFiniteState(options, options.initialState(), "h0");
+    if (a.steps() == 0) {
+      return;
+    }
+    doApply(a, b, carry, options, out);
+  }
+
+  /**
+   * Gradients of a loss L through {@code h = scan(a, b, options)}, given {@code gradH} = ∂L/∂h.
+   * Writes ∂L/∂a into {@code gradA}, ∂L/∂b into {@code gradB} and, when {@code gradH0} is not
+   * null, ∂L/∂h0 into it (h0 is the state every segment starts from). {@code h} must be the scan's
+   * output for these a, b and options.
+   */
+  public final void backward(Sequence a, Sequence h, Sequence gradH, ScanOptions options,
+      Sequence gradA, Sequence gradB, double[] gradH0) {
+    Checks.backwardArgs(a, h, gradH, options, gradA, gradB, gradH0);
+    Checks.nonFinite(options, a, "a", h, "h");
+    Checks.nonFinite(options, gradH, "gradH", null, null);
+    Checks.nonFiniteState(options, options.initialState(), "h0");
+    if (a.steps() == 0) {
+      if (gradH0 != null) {
+        java.util.Arrays.fill(gradH0, 0.0);
+      }
+      return;
+    }
+    doBackward(a, h, gradH, options, gradA, gradB, gradH0);
+  }
+
+  /** Default: {@link #doApply} from h0. */
+  protected void doScan(Sequence a, Sequence b, ScanOptions options, Sequence out) {
+    double[] h0 = options.initialState();
+    doApply(a, b, h0 != null ? h0 : new double[a.width()], options, out);
+  }
+
+  protected abstract Summary doReduce(Sequence a, Sequence b, ScanOptions options);
+
+  protected abstract void doApply(Sequence a, Sequence b, double[] carry, ScanOptions options,
+      Sequence out);
+
+  protected abstract void doBackward(Sequence a, Sequence h, Sequence gradH, ScanOptions options,
+      Sequence gradA, Sequence gradB, double[] gradH0);
+
+  /** For subclasses outside this package: a summary from raw coefficients, not copied. */
+  protected static Summary newSummary(double[] a, double[] b, boolean resets) {
+    return new Summary(a, b, resets);
+  }
+
+  /** Releases threads or device memory. The shared instances from {@link Backends} ignore it. */
+  @Override
+  public void close() {}
+
+  @Override
+  public String toString() {
+    return describe();
+  }
+}

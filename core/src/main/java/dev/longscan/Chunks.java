@@ -1,0 +1,95 @@
+package dev.longscan;
+
+/**
+ * Dispatch from {@link Sequence}s to the precision-specific kernels for one call: the arrays and
+ * offsets are read once, then chunks of steps are reduced, applied, or back-propagated.
+ */
+final class Chunks {
+  private Chunks() {}
+
+  /** Forward/reverse scan over (a, b) into out (out may be null for reduce-only use). */
+  static final class Scan {
+    final boolean f32;
+    final float[] af, bf, of;
+    final double[] ad, bd, od;
+    final int ao, bo, oo, w, steps;
+    final ScanOptions o;
+
+    Scan(Sequence a, Sequence b, Sequence out, ScanOptions o) {
+      f32 = a.precision() == Precision.FLOAT32;
+      af = f32 ? a.floatArray() : null;
+      bf = f32 ? b.floatArray() : null;
+      of = f32 && out != null ? out.floatArray() : null;
+      ad = f32 ? null : a.doubleArray();
+      bd = f32 ? null : b.doubleArray();
+      od = !f32 && out != null ? out.doubleArray() : null;
+      ao = a.offset();
+      bo = b.offset();
+      oo = out != null ? out.offset() : 0;
+      w = a.width();
+      steps = a.steps();
+      this.o = o;
+    }
+
+    boolean reduce(int lo, int hi, double[] sa, double[] sb, int so, double[] lanes) {
+      return f32
+          ? Kernels32.reduce(af, ao, bf, bo, w, lo, hi, o, sa, sb, so, lanes)
+          : Kernels64.reduce(ad, ao, bd, bo, w, lo, hi, o, sa, sb, so, lanes);
+    }
+
+    void apply(int lo, int hi, double[] carry, int co, double[] lanes) {
+      if (f32) {
+        Kernels32.apply(af, ao, bf, bo, of, oo, w, lo, hi, o, carry, co, lanes);
+      } else {
+        Kernels64.apply(ad, ao, bd, bo, od, oo, w, lo, hi, o, carry, co, lanes);
+      }
+    }
+  }
+
+  /** The backward pass of a scan with options o. */
+  static final class Grad {
+    final boolean f32;
+    final float[] af, hf, gf, gaf, gbf;
+    final double[] ad, hd, gd, gad, gbd;
+    final int ao, ho, go, gao, gbo, w, steps;
+    final ScanOptions o;
+
+    Grad(Sequence a, Sequence h, Sequence g, Sequence gA, Sequence gB, ScanOptions o) {
+      f32 = a.precision() == Precision.FLOAT32;
+      af = f32 ? a.floatArray() : null;
+      hf = f32 ? h.floatArray() : null;
+      gf = f32 ? g.floatArray() : null;
+      gaf = f32 ? gA.floatArray() : null;
+      gbf = f32 ? gB.floatArray() : null;
+      ad = f32 ? null : a.doubleArray();
+      hd = f32 ? null : h.doubleArray();
+      gd = f32 ? null : g.doubleArray();
+      gad = f32 ? null : gA.doubleArray();
+      gbd = f32 ? null : gB.doubleArray();
+      ao = a.offset();
+      ho = h.offset();
+      go = g.offset();
+      gao = gA.offset();
+      gbo = gB.offset();
+      w = a.width();
+      steps = a.steps();
+      this.o = o;
+    }
+
+    boolean reduce(int lo, int hi, double[] sa, double[] sb, int so) {
+      return f32
+          ? Kernels32.reduceGrad(af, ao, gf, go, w, steps, lo, hi, o, sa, sb, so)
+          : Kernels64.reduceGrad(ad, ao, gd, go, w, steps, lo, hi, o, sa, sb, so);
+    }
+
+    void apply(int lo, int hi, double[] carry, int co, double[] g0, int g0o) {
+      if (f32) {
+        Kernels32.applyGrad(af, ao, hf, ho, gf, go, gaf, gao, gbf, gbo, w, steps, lo, hi, o,
+            carry, co, g0, g0o);
+      } else {
+        Kernels64.applyGrad(ad, ao, hd, ho, gd, go, gad, gao, gbd, gbo, w, steps, lo, hi, o,
+            carry, co, g0, g0o);
+      }
+    }
+  }
+}

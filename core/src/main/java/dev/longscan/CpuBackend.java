@@ -1,0 +1,252 @@
+package dev.longscan;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The parallel CPU backend: the three-phase chunked scan run as a single pass.
+ *
+ * <p>The sequence is cut into chunks of whole steps (about {@code chunkElements} values each, so
+ * a chunk's a and b stay in a core's cache). Workers claim chunks in scan order. For chunk k a
+ * worker (1) reduces the chunk to its summary S_k, reading a and b from memory; (2) waits until
+ * the state entering chunk k is published, computes the state leaving it as S_k applied to it
+ * (O(width) work: the only serial part) and publishes that; (3) rescans the chunk from its carry,
+ * reading a and b again — now from cache — and writing h. Every chunk's carry is computed by the
+ * same chain of summaries in the same order, so the result is bitwise the same for any number of
+ * threads. The backward pass runs the same pipeline over the δ recurrence in the opposite order.
+ */
+final class CpuBackend extends Backend {
+  static final int DEFAULT_CHUNK_ELEMENTS = 1 << 15;
+
+  private final int threads;
+  private final int chunkElements;
+  private final boolean shared;
+  private final ExecutorService pool;
+
+  CpuBackend(int threads, int chunkElements, boolean shared) {
+    this.threads = threads;
+    this.chunkElements = chunkElements;
+    this.shared = shared;
+    if (threads > 1) {
+      AtomicInteger n = new AtomicInteger();
+      ThreadPoolExecutor tpe = new ThreadPoolExecutor(threads - 1, threads - 1, 30,
+          TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
+            Thread t = new Thread(r, "longscan-cpu-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+          });
+      tpe.allowCoreThreadTimeOut(true);
+      pool = tpe;
+    } else {
+      pool = null;
+    }
+  }
+
+  @Override
+  public String name() {
+    return "cpu";
+  }
+
+  @Override
+  public String describe() {
+    return "cpu (" + threads + " threads, chunks of ~" + chunkElements + " values)";
+  }
+
+  int chunkSteps(int width) {
+    return Math.max(1, chunkElements / width);
+  }
+
+  @Override
+  protected Summary doReduce(Sequence a, Sequence b, ScanOptions o) {
+    Chunks.Scan job = new Chunks.Scan(a, b, null, o);
+    int w = a.width();
+    int cs = chunkSteps(w);
+    int nChunks = (a.steps() + cs - 1) / cs;
+    double[] sa = new double[nChunks * w];
+    double[] sb = new double[nChunks * w];
+    boolean[] resets = new boolean[nChunks];
+    run(nChunks, null, () -> {
+      double[] lanes = new double[8];
+      return i -> {
+        int k = o.isReverse() ? nChunks - 1 - i : i;
+        int lo = k * cs;
+        int hi = Math.min(a.steps(), lo + cs);
+        resets[i] = job.reduce(lo, hi, sa, sb, i * w, lanes);
+      };
+    });
+    List<Summary> parts = new ArrayList<>(nChunks);
+    for (int i = 0; i < nChunks; i++) {
+      parts.add(new Summary(java.util.Arrays.copyOfRange(sa, i * w, (i + 1) * w),
+          java.util.Arrays.copyOfRange(sb, i * w, (i + 1) * w), resets[i]));
+    }
+    return Affine.composeAll(parts, w);
+  }
+
+  @Override
+  protected void doApply(Sequence a, Sequence b, double[] carry, ScanOptions o, Sequence out) {
+    Chunks.Scan job = new Chunks.Scan(a, b, out, o);
+    int w = a.width();
+    int cs = chunkSteps(w);
+    int steps = a.steps();
+    int nChunks = (steps + cs - 1) / cs;
+    Chain chain = new Chain(nChunks, w, carry);
+    run(nChunks, chain, () -> {
+      double[] sa = new double[w];
+      double[] sb = new double[w];
+      double[] lanes = new double[8];
+      return i -> {
+        int k = o.isReverse() ? nChunks - 1 - i : i;
+        int lo = k * cs;
+        int hi = Math.min(steps, lo + cs);
+        boolean resets = job.reduce(lo, hi, sa, sb, 0, lanes);
+        chain.advance(i, sa, sb, resets);
+        job.apply(lo, hi, chain.states, i * w, lanes);
+      };
+    });
+  }
+
+  @Override
+  protected void doBackward(Sequence a, Sequence h, Sequence gradH, ScanOptions o, Sequence gradA,
+      Sequence gradB, double[] gradH0) {
+    Chunks.Grad job = new Chunks.Grad(a, h, gradH, gradA, gradB, o);
+    int w = a.width();
+    int cs = chunkSteps(w);
+    int steps = a.steps();
+    int nChunks = (steps + cs - 1) / cs;
+    Chain chain = new Chain(nChunks, w, new double[w]);
+    double[] g0 = new double[nChunks * w];
+    run(nChunks, chain, () -> {
+      double[] sa = new double[w];
+      double[] sb = new double[w];
+      return i -> {
+        // gradient order is the reverse of the scan order
+        int k = o.isReverse() ? i : nChunks - 1 - i;
+        int lo = k * cs;
+        int hi = Math.min(steps, lo + cs);
+        boolean resets = job.reduce(lo, hi, sa, sb, 0);
+        chain.advance(i, sa, sb, resets);
+        job.apply(lo, hi, chain.states, i * w, g0, i * w);
+      };
+    });
+    if (gradH0 != null) {
+      java.util.Arrays.fill(gradH0, 0.0);
+      for (int i = 0; i < nChunks; i++) {
+        for (int c = 0; c < w; c++) {
+          gradH0[c] += g0[i * w + c];
+        }
+      }
+    }
+  }
+
+  /** The serial part of the pipeline: states[i] is the carry entering the i-th chunk in order. */
+  private static final class Chain {
+    final double[] states;
+    final int w;
+    final AtomicInteger published = new AtomicInteger();
+    volatile boolean aborted;
+
+    Chain(int nChunks, int w, double[] enter) {
+      this.w = w;
+      states = new double[(nChunks + 1) * w];
+      System.arraycopy(enter, 0, states, 0, w);
+    }
+
+    void advance(int i, double[] sa, double[] sb, boolean resets) {
+      int spins = 0;
+      while (published.get() < i) {
+        if (aborted) {
+          throw new IllegalStateException("aborted: another chunk failed");
+        }
+        if (++spins < 2000) {
+          Thread.onSpinWait();
+        } else {
+          Thread.yield();
+        }
+      }
+      Affine.applyInto(sa, sb, 0, resets, states, i * w, states, (i + 1) * w, w);
+      published.set(i + 1);
+    }
+  }
+
+  interface ChunkBody {
+    void run(int i);
+  }
+
+  interface WorkerFactory {
+    ChunkBody newWorker();
+  }
+
+  /**
+   * Runs body(i) for i = 0..n-1, claimed in increasing order by up to {@code threads} workers
+   * (the caller is one of them). A worker only ever waits on a chunk with a smaller index, which
+   * was claimed earlier by a running worker, so the pipeline cannot deadlock even when the pool
+   * is busy with other calls.
+   */
+  private void run(int n, Chain chain, WorkerFactory factory) {
+    AtomicInteger next = new AtomicInteger();
+    int workers = Math.min(threads, n);
+    Throwable[] failure = new Throwable[1];
+    Runnable worker = () -> {
+      try {
+        ChunkBody body = factory.newWorker();
+        for (int i = next.getAndIncrement(); i < n; i = next.getAndIncrement()) {
+          body.run(i);
+        }
+      } catch (RuntimeException | Error e) {
+        // stop the others: no new chunks, and nobody waits for a carry that will not come
+        next.set(n);
+        if (chain != null) {
+          chain.aborted = true;
+        }
+        throw e;
+      }
+    };
+    List<Future<?>> futures = new ArrayList<>();
+    for (int k = 1; k < workers; k++) {
+      futures.add(pool.submit(worker));
+    }
+    try {
+      worker.run();
+    } catch (RuntimeException | Error e) {
+      failure[0] = e;
+    }
+    for (Future<?> f : futures) {
+      if (f.cancel(false)) {
+        continue;
+      }
+      try {
+        f.get();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new LongscanException("interrupted while waiting for CPU workers", e);
+      } catch (ExecutionException e) {
+        if (failure[0] == null) {
+          failure[0] = e.getCause();
+        }
+      }
+    }
+    if (failure[0] instanceof RuntimeException) {
+      throw (RuntimeException) failure[0];
+    }
+    if (failure[0] instanceof Error) {
+      throw (Error) failure[0];
+    }
+    if (failure[0] != null) {
+      throw new LongscanException("CPU worker failed", failure[0]);
+    }
+  }
+
+  @Override
+  public void close() {
+    if (!shared && pool != null) {
+      pool.shutdown();
+    }
+  }
+}
