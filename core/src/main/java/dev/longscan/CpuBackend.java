@@ -2,9 +2,7 @@ package dev.longscan;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Future;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -187,59 +185,93 @@ final class CpuBackend extends Backend {
    * Runs body(i) for i = 0..n-1, claimed in increasing order by up to {@code threads} workers
    * (the caller is one of them). A worker only ever waits on a chunk with a smaller index, which
    * was claimed earlier by a running worker, so the pipeline cannot deadlock even when the pool
-   * is busy with other calls.
+   * is busy with other calls; a pool task that starts after every chunk was claimed does nothing.
    */
   private void run(int n, Chain chain, WorkerFactory factory) {
     AtomicInteger next = new AtomicInteger();
-    int workers = Math.min(threads, n);
-    Throwable[] failure = new Throwable[1];
-    Runnable worker = () -> {
+    Gate gate = new Gate();
+    Runnable work = () -> {
+      ChunkBody body = factory.newWorker();
+      for (int i = next.getAndIncrement(); i < n; i = next.getAndIncrement()) {
+        body.run(i);
+      }
+    };
+    Runnable helper = () -> {
+      if (!gate.enter()) {
+        return;
+      }
+      Throwable failed = null;
       try {
-        ChunkBody body = factory.newWorker();
-        for (int i = next.getAndIncrement(); i < n; i = next.getAndIncrement()) {
-          body.run(i);
-        }
+        work.run();
       } catch (RuntimeException | Error e) {
-        // stop the others: no new chunks, and nobody waits for a carry that will not come
+        failed = e;
         next.set(n);
         if (chain != null) {
           chain.aborted = true;
         }
-        throw e;
+      } finally {
+        gate.exit(failed);
       }
     };
-    List<Future<?>> futures = new ArrayList<>();
-    for (int k = 1; k < workers; k++) {
-      futures.add(pool.submit(worker));
+    for (int k = 1, workers = Math.min(threads, n); k < workers; k++) {
+      pool.execute(helper);
     }
+    Throwable failed = null;
     try {
-      worker.run();
+      work.run();
     } catch (RuntimeException | Error e) {
-      failure[0] = e;
-    }
-    for (Future<?> f : futures) {
-      if (f.cancel(false)) {
-        continue;
+      failed = e;
+      next.set(n);
+      if (chain != null) {
+        chain.aborted = true;
       }
-      try {
-        f.get();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new LongscanException("interrupted while waiting for CPU workers", e);
-      } catch (ExecutionException e) {
-        if (failure[0] == null) {
-          failure[0] = e.getCause();
+    }
+    Throwable other = gate.closeAndAwait();
+    Throwable f = failed != null ? failed : other;
+    if (f instanceof RuntimeException) {
+      throw (RuntimeException) f;
+    }
+    if (f instanceof Error) {
+      throw (Error) f;
+    }
+  }
+
+  /** Tracks the pool tasks of one call: the caller waits for those that started. */
+  private static final class Gate {
+    private int running;
+    private boolean closed;
+    private Throwable failure;
+
+    synchronized boolean enter() {
+      if (closed) {
+        return false;
+      }
+      running++;
+      return true;
+    }
+
+    synchronized void exit(Throwable t) {
+      running--;
+      if (t != null && failure == null) {
+        failure = t;
+      }
+      notifyAll();
+    }
+
+    synchronized Throwable closeAndAwait() {
+      closed = true;
+      boolean interrupted = false;
+      while (running > 0) {
+        try {
+          wait();
+        } catch (InterruptedException e) {
+          interrupted = true;
         }
       }
-    }
-    if (failure[0] instanceof RuntimeException) {
-      throw (RuntimeException) failure[0];
-    }
-    if (failure[0] instanceof Error) {
-      throw (Error) failure[0];
-    }
-    if (failure[0] != null) {
-      throw new LongscanException("CPU worker failed", failure[0]);
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
+      return failure;
     }
   }
 
