@@ -1,0 +1,61 @@
+package dev.longscan;
+
+import static dev.longscan.TestData.assertBitwise;
+
+import org.junit.jupiter.api.Test;
+
+/** The CPU backend's results depend on the chunking only, never on the thread count or timing. */
+class DeterminismTest {
+
+  private static void sameForAllThreadCounts(Precision p, int n, int w, ScanOptions o) {
+    Sequence a = TestData.multipliers(p, n, w, 21);
+    Sequence b = TestData.values(p, n, w, 22);
+    Sequence g = TestData.values(p, n, w, 23);
+    Sequence first = null;
+    Sequence firstGa = null;
+    Sequence firstGb = null;
+    double[] firstG0 = null;
+    for (int threads : new int[] {1, 2, 3, 8}) {
+      try (Backend be = Backends.cpu(threads, 1000)) {
+        for (int run = 0; run < 3; run++) {
+          Sequence h = be.scan(a, b, o);
+          Sequence ga = a.allocateLike();
+          Sequence gb = a.allocateLike();
+          double[] g0 = new double[w];
+          be.backward(a, h, g, o, ga, gb, g0);
+          if (first == null) {
+            first = h;
+            firstGa = ga;
+            firstGb = gb;
+            firstG0 = g0;
+          } else {
+            String what = p + " " + o + " threads=" + threads + " run=" + run;
+            assertBitwise(first, h, what + " h");
+            assertBitwise(firstGa, ga, what + " gradA");
+            assertBitwise(firstGb, gb, what + " gradB");
+            assertBitwise(Sequence.of(firstG0, w), Sequence.of(g0, w), what + " gradH0");
+          }
+        }
+      }
+    }
+  }
+
+  @Test
+  void oneChannelForwardAndReverse() {
+    for (Precision p : Precision.values()) {
+      sameForAllThreadCounts(p, 123_457, 1, ScanOptions.defaults());
+      sameForAllThreadCounts(p, 123_457, 1, ScanOptions.reverse()
+          .withInitialState(new double[] {0.5}));
+    }
+  }
+
+  @Test
+  void wideAndSegmented() {
+    for (Precision p : Precision.values()) {
+      sameForAllThreadCounts(p, 3001, 37, ScanOptions.defaults()
+          .withSegmentStarts(TestData.starts(3001, 0.01, 3)));
+      sameForAllThreadCounts(p, 3001, 37, ScanOptions.reverse()
+          .withSegmentStarts(TestData.starts(3001, 0.01, 4)));
+    }
+  }
+}
