@@ -64,22 +64,23 @@ public final class Filters {
     checkInput(x, segmentStarts);
     Sequence a = x.allocateLike();
     Sequence b = x.allocateLike();
-    emaCoefficients(x, alpha, segmentStarts, 0, a, b);
+    emaCoefficients(x, alpha, segmentStarts, 0, false, a, b);
     return backend.scan(a, b, options(segmentStarts));
   }
 
   /**
    * Writes the EMA's coefficients for x into (a, b): a_t = 0 and b_t = x_t where a series starts,
-   * else a_t = 1 − α and b_t = α x_t. A series starts at {@code starts[startsOffset + t]}; with
-   * {@code starts == null}, only at step 0. For a chunk of a longer series prepared elsewhere
-   * (a Spark partition), pass flags so that step 0 restarts only where a new series begins.
+   * else a_t = 1 − α and b_t = α x_t. A series starts at {@code starts[startsOffset + t]}
+   * (null: no flags) and at step 0 unless {@code continuesSeries}: a chunk of a longer series
+   * prepared elsewhere (a Spark partition) passes true so that its step 0 continues the series
+   * of the chunk before unless its flag says otherwise.
    */
   public static void emaCoefficients(Sequence x, double alpha, boolean[] starts, int startsOffset,
-      Sequence a, Sequence b) {
+      boolean continuesSeries, Sequence a, Sequence b) {
     checkAlpha(alpha);
     int w = x.width();
     for (int t = 0; t < x.steps(); t++) {
-      boolean first = starts == null ? t == 0 : starts[startsOffset + t];
+      boolean first = (starts != null && starts[startsOffset + t]) || (t == 0 && !continuesSeries);
       for (int c = 0; c < w; c++) {
         double v = x.get(t, c);
         a.set(t, c, first ? 0.0 : 1.0 - alpha);
