@@ -1,0 +1,40 @@
+package dev.longscan.gpu;
+
+import dev.longscan.Backend;
+import dev.longscan.BackendContract;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+
+/**
+ * The core parity suite against the shared GPU backend (default configuration: one chunk for
+ * every size tried here, look-back window 64 tiles), with sizes around the kernels' tiles and
+ * large enough for the look-back to reach a full window of predecessors (width 1, float32:
+ * 64 tiles of 4096 steps).
+ */
+@Tag("gpu")
+class GpuParityTest extends BackendContract {
+
+  @BeforeAll
+  static void requireGpu() {
+    GpuTestSupport.assumeGpu();
+  }
+
+  @Override
+  protected Backend backend() {
+    return GpuTestSupport.shared();
+  }
+
+  @Override
+  protected int maxElements() {
+    return 1_200_000;
+  }
+
+  @Override
+  protected int[] boundarySizes(int width) {
+    if (width == 1) {
+      return new int[] {2047, 2048, 2049, 4095, 4096, 4097, 64 * 4096 + 1, 70 * 4096 - 3,
+          1_000_003};
+    }
+    return new int[] {63, 64, 65, 127, 128, 129, 8 * 128 + 7};
+  }
+}
