@@ -13,6 +13,8 @@
 # Targets: machine code for every architecture family from Turing on that the CUDA 12/13
 # toolkits support (sm_75 is still supported by nvcc 13.0: `nvcc --list-gpu-code` lists it), and
 # PTX for the newest, which the driver compiles at load time on GPUs newer than all of these.
+# The fatbin is compressed (-compress-mode=size, about 6x smaller); like any CUDA 13 build it
+# needs an NVIDIA driver of release 580 or newer.
 # A cubin for sm_X0 also runs on the later minor versions of the same major (sm_86 on 8.7 / 8.8,
 # sm_100 on 10.3, sm_120 on 12.1).
 set -euo pipefail
@@ -34,8 +36,10 @@ for arg in "$@"; do
   esac
 done
 
-SASS_ARCHS="75 80 86 89 90 100 110 120"
-PTX_ARCH=120
+# LONGSCAN_SASS_ARCHS / LONGSCAN_PTX_ARCH narrow the targets for quick experiments; the fatbin
+# that is committed must be built with the defaults (FatbinResourceTest checks the targets).
+SASS_ARCHS=${LONGSCAN_SASS_ARCHS:-"75 80 86 89 90 100 110 120"}
+PTX_ARCH=${LONGSCAN_PTX_ARCH:-120}
 
 # The hash FatbinResourceTest recomputes: for each file, in byte order of its path relative to
 # src/ ("build/build-fatbin.sh", "main/cuda/..."): the path, a newline, the content without

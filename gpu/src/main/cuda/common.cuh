@@ -16,9 +16,6 @@
 
 namespace ls {
 
-// Tile status flags (one int per tile, zeroed before each launch).
-enum : int { ST_AGG = 1, ST_PRE = 2, ST_RESET = 4 };
-
 // Backward step flags (segmented backward): the step starts from h0; the step after it in scan
 // order continues from it (so its delta receives that step's a times its delta).
 enum : int { BF_FROM_H0 = 1, BF_CONT = 2 };
@@ -139,23 +136,162 @@ LS_DEV void stv(T* p, T v) {
   *reinterpret_cast<volatile T*>(p) = v;
 }
 
-// Spins until (flag & need) != 0; returns the flag. Backs off with nanosleep.
-LS_DEV int wait_flag(const int* f, int need) {
-  int v = ldv(f);
-  unsigned ns = 4;
-  while ((v & need) == 0) {
-    __nanosleep(ns);
-    if (ns < 128) ns <<= 1;
-    v = ldv(f);
+// Tile status words of the look-back. Each word carries a value and a flag in one access that
+// the hardware performs at once, so a reader that sees the flag sees the value: no fences on the
+// critical path. The flag is 2 * epoch + reset, where the epoch numbers the launches that use a
+// status buffer since it was zeroed (the host zeroes it once per call and counts launches), so
+// words left by earlier launches are never mistaken for this launch's.
+//   float:  8 bytes, value in the low half, flag in the high half (64-bit accesses are
+//           single-copy atomic).
+//   double: 16 bytes {value, flag}, accessed with one 16-byte vector load or store, as CUB's
+//           single-word tile status does for 8-byte values.
+template <typename T>
+struct Word;
+
+template <>
+struct Word<float> {
+  typedef unsigned long long W;
+  static LS_DEV W make(float v, unsigned long long f) {
+    return (f << 32) | (W)__float_as_uint(v);
   }
-  return v;
+  static LS_DEV float value(W w) { return __uint_as_float((unsigned)(w & 0xffffffffULL)); }
+  static LS_DEV unsigned long long flag(W w) { return w >> 32; }
+  static LS_DEV W load(const W* p) {
+    W w;
+    asm volatile("ld.volatile.global.u64 %0, [%1];" : "=l"(w) : "l"(p));
+    return w;
+  }
+  static LS_DEV void store(W* p, W w) {
+    asm volatile("st.volatile.global.u64 [%0], %1;" ::"l"(p), "l"(w) : "memory");
+  }
+};
+
+template <>
+struct Word<double> {
+  struct __align__(16) W {
+    unsigned long long v;
+    unsigned long long f;
+  };
+  static LS_DEV W make(double v, unsigned long long f) {
+    W w;
+    w.v = (unsigned long long)__double_as_longlong(v);
+    w.f = f;
+    return w;
+  }
+  static LS_DEV double value(W w) { return __longlong_as_double((long long)w.v); }
+  static LS_DEV unsigned long long flag(W w) { return w.f; }
+  static LS_DEV W load(const W* p) {
+    W w;
+    asm volatile("ld.volatile.global.v2.u64 {%0, %1}, [%2];" : "=l"(w.v), "=l"(w.f) : "l"(p));
+    return w;
+  }
+  static LS_DEV void store(W* p, W w) {
+    asm volatile("st.volatile.global.v2.u64 [%0], {%1, %2};" ::"l"(p), "l"(w.v), "l"(w.f)
+                 : "memory");
+  }
+};
+
+// The status of one launch: three arrays of `slots` words (aggregate a, aggregate b, inclusive
+// prefix), after a 256-byte header whose first 8 bytes are the ticket counter.
+template <typename T>
+struct Status {
+  typedef typename Word<T>::W W;
+  W* a;
+  W* b;
+  W* p;
+  unsigned long long* counter;
+  LS_DEV Status(void* base, long long slots) {
+    counter = reinterpret_cast<unsigned long long*>(base);
+    a = reinterpret_cast<W*>(reinterpret_cast<char*>(base) + 256);
+    b = a + slots;
+    p = b + slots;
+  }
+};
+
+// The next tile in scan order (the block's ticket), for every thread of the block.
+LS_DEV long long take_ticket(unsigned long long* counter, long long base, int* s_tile) {
+  if (threadIdx.x == 0) *s_tile = (int)((long long)atomicAdd(counter, 1ULL) - base);
+  __syncthreads();
+  return *s_tile;
 }
 
-// Release a flag after the data it guards (written by the calling thread, or by threads that
-// synchronized with it and fenced).
-LS_DEV void publish(int* f, int v) {
-  __threadfence();
-  stv(f, v);
+// One slot of a look-back window, polled by one thread until its word(s) carry this launch's
+// epoch, then left in shared memory: kind 1 a state (the carry entering the launch, or an
+// inclusive prefix), 2 an aggregate, 3 an aggregate that restarts, 0 nothing (before tile -1).
+//   j: the slot's tile position (-1: the carry); i: its status index; prefix: read the prefix.
+template <typename T>
+LS_DEV void poll_slot(const Status<T>& st, long long j, long long i, bool prefix, T carry,
+                      unsigned long long epoch, T* sa, T* sb, unsigned char* sk) {
+  typedef Word<T> WD;
+  typedef typename WD::W Wt;
+  if (j < -1) {
+    *sk = 0;
+    return;
+  }
+  if (j == -1) {
+    *sa = T(0);
+    *sb = carry;
+    *sk = 1;
+    return;
+  }
+  unsigned ns = 32;
+  for (;;) {
+    if (prefix) {
+      const Wt w = WD::load(st.p + i);
+      if ((WD::flag(w) >> 1) == epoch) {
+        *sa = T(0);
+        *sb = WD::value(w);
+        *sk = 1;
+        return;
+      }
+    } else {
+      const Wt x = WD::load(st.a + i);
+      const Wt y = WD::load(st.b + i);
+      if ((WD::flag(x) >> 1) == epoch && (WD::flag(y) >> 1) == epoch) {
+        *sa = WD::value(x);
+        *sb = WD::value(y);
+        *sk = (WD::flag(x) & 1) ? 3 : 2;
+        return;
+      }
+    }
+    __nanosleep(ns);
+    if (ns < 128) ns <<= 1;
+  }
+}
+
+// Waits (one thread, with a short backoff) for the inclusive prefix of status index i.
+template <typename T>
+LS_DEV T wait_prefix(const Status<T>& st, long long i, unsigned long long epoch) {
+  typedef Word<T> WD;
+  unsigned ns = 32;
+  for (;;) {
+    const typename WD::W w = WD::load(st.p + i);
+    if ((WD::flag(w) >> 1) == epoch) return WD::value(w);
+    __nanosleep(ns);
+    if (ns < 128) ns <<= 1;
+  }
+}
+
+template <typename T>
+LS_DEV El<T> slot_element(T a, T b, unsigned char kind) {
+  return kind == 0 ? empty<T>() : el(a, b, kind != 2);
+}
+
+// Publishes the aggregate of status slot d (and, when it restarts, its prefix: the state
+// leaving it does not depend on the state entering it).
+template <typename T>
+LS_DEV void publish_aggregate(const Status<T>& st, long long d, const El<T>& t,
+                              unsigned long long epoch) {
+  typedef Word<T> WD;
+  const unsigned long long f = 2 * epoch + (t.r ? 1 : 0);
+  WD::store(st.a + d, WD::make(t.a, f));
+  WD::store(st.b + d, WD::make(t.b, f));
+  if (t.r) WD::store(st.p + d, WD::make(t.b, 2 * epoch));
+}
+
+template <typename T>
+LS_DEV void publish_prefix(const Status<T>& st, long long d, T p, unsigned long long epoch) {
+  Word<T>::store(st.p + d, Word<T>::make(p, 2 * epoch));
 }
 
 // Deterministic block reduction (sum) of a double over NT threads: fixed shuffle tree in each

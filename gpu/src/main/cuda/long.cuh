@@ -8,10 +8,10 @@
 //
 // Determinism: the look-back always uses the same window. Tile d waits for the inclusive prefix
 // of tile d - W (or the carry entering the launch when d < W) and the aggregates of tiles
-// d - W + 1 .. d - 1, and composes them in that order with a fixed pattern (each lane composes
-// W / 32 consecutive slots, then a warp scan). The inclusive prefix of a tile is therefore a
-// fixed function of the data, W and the tile size, whatever the timing: results are bitwise
-// identical across runs. (A look-back that stops at the first predecessor whose prefix happens to
+// d - W + 1 .. d - 1, and composes them in a fixed pattern (the aggregates by warp scans of 32
+// slots and then in order, applied last to that prefix). The inclusive prefix of a tile is
+// therefore a fixed function of the data, W and the tile size, whatever the timing: results are
+// bitwise identical across runs. (A look-back that stops at the first predecessor whose prefix happens to
 // be ready would compose a timing-dependent number of aggregates.) W is a launch parameter.
 //
 // reduce: per-tile summaries in float64 (no look-back), composed afterwards by fold_long.
@@ -26,47 +26,69 @@ template <typename T>
 struct Long;
 template <>
 struct Long<float> {
-  static constexpr int NT = 256;  // threads per block
-  static constexpr int IT = 16;   // items per thread (scan, reduce)
-  static constexpr int BIT = 16;  // items per thread (backward)
+  static constexpr int NT = 512;   // threads per block (scan, reduce)
+  static constexpr int IT = 16;    // items per thread (scan, reduce)
+  static constexpr int BNT = 256;  // threads per block (backward)
+  static constexpr int BIT = 16;   // items per thread (backward)
 };
 template <>
 struct Long<double> {
-  static constexpr int NT = 256;
+  static constexpr int NT = 512;
   static constexpr int IT = 8;
+  static constexpr int BNT = 256;
   static constexpr int BIT = 8;
 };
 
-// The state entering tile d, computed by one whole warp (see the file comment). carry: the state
-// entering tile 0. Every lane returns the same value.
+// Look-back windows are at most this many tiles (8 slots per lane of one warp).
+constexpr int LONG_MAX_WINDOW = 256;
+
+// Look-back of tile d (see the file comment), in three steps around __syncthreads, so that the
+// chain from the prefix of tile d - W to the prefix of tile d is one poll and one multiply-add:
+//  1. slots: thread s in [1, W) reads slot s (tile d - W + s: an aggregate, the carry for tile
+//     -1, nothing before that), all at once;
+//  2. partials: warp w composes slots 32w .. 32w + 31 (a warp scan), in parallel;
+//  3. finish (thread 0): the partials in order, then the state of slot 0 (the inclusive prefix
+//     of tile d - W, waited for last, or the carry) is applied: h = C(x0).
 template <typename T>
-LS_DEV T lookback_long(const int* flags, const T* agg_a, const T* agg_b, const T* pre, long long d,
-                       int W, T carry, int lane) {
-  const int m = (W + 31) / 32;
-  El<T> acc = empty<T>();
-  for (int q = 0; q < m; ++q) {
-    const int s = lane * m + q;
-    if (s >= W) break;
-    const long long j = d - W + s;
-    if (j < -1) continue;
-    El<T> x;
-    if (j == -1) {
-      x = el(T(0), carry, true);
-    } else if (s == 0) {
-      wait_flag(flags + j, ST_PRE);
-      __threadfence();
-      x = el(T(0), ldv(pre + j), true);
-    } else {
-      const int f = wait_flag(flags + j, ST_AGG);
-      __threadfence();
-      x = el(ldv(agg_a + j), ldv(agg_b + j), (f & ST_RESET) != 0);
-    }
-    acc = cat<T, true>(acc, x);
+struct LongLook {
+  T a[LONG_MAX_WINDOW];
+  T b[LONG_MAX_WINDOW];
+  unsigned char k[LONG_MAX_WINDOW];
+  El<T> part[LONG_MAX_WINDOW / 32];
+};
+
+template <typename T>
+LS_DEV void lookback_long_slots(const Status<T>& st, long long d, int W, T carry,
+                                unsigned long long epoch, LongLook<T>& s) {
+  const int t = threadIdx.x;
+  if (d > 0 && t >= 1 && t < W) {
+    const long long j = d - W + t;
+    poll_slot(st, j, j, false, carry, epoch, &s.a[t], &s.b[t], &s.k[t]);
   }
-  __syncwarp();
-  acc = warp_inclusive<T, true, false>(acc, lane);
-  // slot 0 (a prefix) or the slot of tile -1 (the carry) restarts: the composite is a state
-  return __shfl_sync(LS_FULL_MASK, acc.b, 31);
+}
+
+template <typename T>
+LS_DEV void lookback_long_partials(long long d, int W, LongLook<T>& s) {
+  const int w = threadIdx.x >> 5, lane = threadIdx.x & 31;
+  if (d > 0 && w < (W + 31) / 32) {
+    const int i = 32 * w + lane;
+    const El<T> x = (i >= 1 && i < W) ? slot_element(s.a[i], s.b[i], s.k[i]) : empty<T>();
+    const El<T> inc = warp_inclusive<T, true, false>(x, lane);
+    if (lane == 31) s.part[w] = inc;
+  }
+}
+
+// Thread 0 only: the state entering tile d.
+template <typename T>
+LS_DEV T lookback_long_finish(const Status<T>& st, long long d, int W, T carry,
+                              unsigned long long epoch, const LongLook<T>& s) {
+  if (d == 0) return carry;
+  El<T> c = empty<T>();
+  for (int w = 0; w < (W + 31) / 32; ++w) c = cat<T, true>(c, s.part[w]);
+  const long long j0 = d - W;
+  // j0 < -1: the carry is one of the slots and c restarts from it; x0 is not used
+  const T x0 = j0 >= 0 ? wait_prefix(st, j0, epoch) : carry;
+  return apply(c, x0);
 }
 
 // Composes the items of one thread in scan order. FULL: all IT items are in range.
@@ -103,16 +125,17 @@ template <typename T, bool REV, bool SEG>
 LS_DEV void scan_long(const T* __restrict__ a, const T* __restrict__ b,
                       const uint8_t* __restrict__ rs, T* __restrict__ out, long long n,
                       const double* __restrict__ carry_in, double* __restrict__ carry_out,
-                      double h0d, int* flags, T* agg_a, T* agg_b, T* pre, int* ticket, int W) {
+                      double h0d, void* status, long long slots, long long ticket_base,
+                      unsigned long long epoch, int W) {
   constexpr int NT = Long<T>::NT, IT = Long<T>::IT, NW = NT / 32;
+  const Status<T> st(status, slots);
   constexpr long long TILE = (long long)NT * IT;
   __shared__ int s_tile;
   __shared__ El<T> s_warp[NW];
   __shared__ T s_hin;
+  __shared__ LongLook<T> s_look;
   const int tid = threadIdx.x, lane = tid & 31, warp = tid >> 5;
-  if (tid == 0) s_tile = atomicAdd(ticket, 1);
-  __syncthreads();
-  const long long d = s_tile;
+  const long long d = take_ticket(st.counter, ticket_base, &s_tile);
   const long long tiles = (n + TILE - 1) / TILE;
   const long long k = REV ? tiles - 1 - d : d;
   const long long t0 = k * TILE + (long long)tid * IT;
@@ -150,36 +173,23 @@ LS_DEV void scan_long(const T* __restrict__ a, const T* __restrict__ b,
   for (int q = 0; q < wpos; ++q) wpre = cat<T, SEG>(wpre, s_warp[REV ? NW - 1 - q : q]);
   const El<T> texcl = cat<T, SEG>(wpre, excl);
 
+  const T carry = (T)carry_in[0];
+  El<T> tagg = empty<T>();
   if (warp == 0) {
-    El<T> tagg = empty<T>();
 #pragma unroll
     for (int q = 0; q < NW; ++q) tagg = cat<T, SEG>(tagg, s_warp[REV ? NW - 1 - q : q]);
-    const T carry = (T)carry_in[0];
-    T hin = carry;
-    if (d > 0) {
-      if (lane == 0) {
-        agg_a[d] = tagg.a;
-        agg_b[d] = tagg.b;
-        int f = ST_AGG;
-        if (SEG && tagg.r) {
-          pre[d] = tagg.b;  // a tile that restarts knows the state leaving it already
-          f |= ST_PRE | ST_RESET;
-        }
-        publish(flags + d, f);
-      }
-      hin = lookback_long<T>(flags, agg_a, agg_b, pre, d, W, carry, lane);
-    }
-    if (lane == 0) {
-      const T p = apply(tagg, hin);
-      if (d == 0 || !(SEG && tagg.r)) {
-        pre[d] = p;
-        agg_a[d] = tagg.a;
-        agg_b[d] = tagg.b;
-        publish(flags + d, ST_AGG | ST_PRE | ((SEG && tagg.r) ? ST_RESET : 0));
-      }
-      if (d == tiles - 1) carry_out[0] = (double)p;
-      s_hin = hin;
-    }
+    if (lane == 0) publish_aggregate(st, d, tagg, epoch);
+  }
+  lookback_long_slots(st, d, W, carry, epoch, s_look);
+  __syncthreads();
+  lookback_long_partials(d, W, s_look);
+  __syncthreads();
+  if (tid == 0) {
+    const T hin = lookback_long_finish(st, d, W, carry, epoch, s_look);
+    const T p = apply(tagg, hin);
+    if (!tagg.r) publish_prefix(st, d, p, epoch);
+    if (d == tiles - 1) carry_out[0] = (double)p;
+    s_hin = hin;
   }
   __syncthreads();
 
@@ -263,19 +273,20 @@ LS_DEV void backward_long(const T* __restrict__ a, const T* __restrict__ h, cons
                           long long n, long long first, long long last, double a_next_d,
                           double h_prev_d, double h0d, const double* __restrict__ carry_in,
                           double* __restrict__ carry_out, double* __restrict__ g0_part,
-                          int* flags, T* agg_a, T* agg_b, T* pre, int* ticket, int W) {
+                          void* status, long long slots, long long ticket_base,
+                          unsigned long long epoch, int W) {
   constexpr bool GREV = !REV;  // the direction of the delta recurrence
-  constexpr int NT = Long<T>::NT, IT = Long<T>::BIT, NW = NT / 32;
+  constexpr int NT = Long<T>::BNT, IT = Long<T>::BIT, NW = NT / 32;
+  const Status<T> st(status, slots);
   constexpr long long TILE = (long long)NT * IT;
   constexpr int NX = REV ? -1 : 1;  // next(t) - t in time
   __shared__ int s_tile;
   __shared__ El<T> s_warp[NW];
   __shared__ T s_din;
   __shared__ double s_sum[NW];
+  __shared__ LongLook<T> s_look;
   const int tid = threadIdx.x, lane = tid & 31, warp = tid >> 5;
-  if (tid == 0) s_tile = atomicAdd(ticket, 1);
-  __syncthreads();
-  const long long d = s_tile;
+  const long long d = take_ticket(st.counter, ticket_base, &s_tile);
   const long long tiles = (n + TILE - 1) / TILE;
   const long long k = GREV ? tiles - 1 - d : d;
   const long long t0 = k * TILE + (long long)tid * IT;
@@ -339,36 +350,23 @@ LS_DEV void backward_long(const T* __restrict__ a, const T* __restrict__ h, cons
   for (int q = 0; q < wpos; ++q) wpre = cat<T, true>(wpre, s_warp[GREV ? NW - 1 - q : q]);
   const El<T> texcl = cat<T, true>(wpre, excl);
 
+  const T carry = (T)carry_in[0];
+  El<T> tagg = empty<T>();
   if (warp == 0) {
-    El<T> tagg = empty<T>();
 #pragma unroll
     for (int q = 0; q < NW; ++q) tagg = cat<T, true>(tagg, s_warp[GREV ? NW - 1 - q : q]);
-    const T carry = (T)carry_in[0];
-    T din = carry;
-    if (d > 0) {
-      if (lane == 0) {
-        agg_a[d] = tagg.a;
-        agg_b[d] = tagg.b;
-        int f = ST_AGG;
-        if (tagg.r) {
-          pre[d] = tagg.b;
-          f |= ST_PRE | ST_RESET;
-        }
-        publish(flags + d, f);
-      }
-      din = lookback_long<T>(flags, agg_a, agg_b, pre, d, W, carry, lane);
-    }
-    if (lane == 0) {
-      const T p = apply(tagg, din);
-      if (d == 0 || !tagg.r) {
-        pre[d] = p;
-        agg_a[d] = tagg.a;
-        agg_b[d] = tagg.b;
-        publish(flags + d, ST_AGG | ST_PRE | (tagg.r ? ST_RESET : 0));
-      }
-      if (d == tiles - 1) carry_out[0] = (double)p;
-      s_din = din;
-    }
+    if (lane == 0) publish_aggregate(st, d, tagg, epoch);
+  }
+  lookback_long_slots(st, d, W, carry, epoch, s_look);
+  __syncthreads();
+  lookback_long_partials(d, W, s_look);
+  __syncthreads();
+  if (tid == 0) {
+    const T din = lookback_long_finish(st, d, W, carry, epoch, s_look);
+    const T p = apply(tagg, din);
+    if (!tagg.r) publish_prefix(st, d, p, epoch);
+    if (d == tiles - 1) carry_out[0] = (double)p;
+    s_din = din;
   }
   __syncthreads();
 

@@ -14,53 +14,54 @@
 #include "wide.cuh"
 
 #define LS_NT 256
+#define LS_LONG_NT 512
 
 #define LS_LONG(P, T, D, REV, S, SEG)                                                          \
-  extern "C" __global__ void __launch_bounds__(LS_NT)                                          \
+  extern "C" __global__ void __launch_bounds__(LS_LONG_NT, 2)                                  \
       ls_scan_long_##P##_##D##_##S(const T* a, const T* b, const uint8_t* rs, T* out,          \
                                    long long n, const double* carry_in, double* carry_out,     \
-                                   double h0, int* flags, T* agg_a, T* agg_b, T* pre,          \
-                                   int* ticket, int W) {                                       \
-    ls::scan_long<T, REV, SEG>(a, b, rs, out, n, carry_in, carry_out, h0, flags, agg_a, agg_b, \
-                               pre, ticket, W);                                                \
+                                   double h0, void* status, long long slots,                   \
+                                   long long ticket_base, unsigned long long epoch, int W) {   \
+    ls::scan_long<T, REV, SEG>(a, b, rs, out, n, carry_in, carry_out, h0, status, slots,       \
+                               ticket_base, epoch, W);                                         \
   }                                                                                            \
-  extern "C" __global__ void __launch_bounds__(LS_NT)                                          \
+  extern "C" __global__ void __launch_bounds__(LS_LONG_NT)                                     \
       ls_reduce_long_##P##_##D##_##S(const T* a, const T* b, const uint8_t* rs, long long n,   \
                                      double h0, double* part_a, double* part_b, int* part_f) { \
     ls::reduce_long<T, REV, SEG>(a, b, rs, n, h0, part_a, part_b, part_f);                     \
   }                                                                                            \
-  extern "C" __global__ void __launch_bounds__(LS_NT) ls_backward_long_##P##_##D##_##S(        \
+  extern "C" __global__ void __launch_bounds__(LS_NT, 2) ls_backward_long_##P##_##D##_##S(        \
       const T* a, const T* h, const T* g, const uint8_t* bf, T* ga, T* gb, long long n,        \
       long long first, long long last, double a_next, double h_prev, double h0,                \
-      const double* carry_in, double* carry_out, double* g0_part, int* flags, T* agg_a,        \
-      T* agg_b, T* pre, int* ticket, int W) {                                                  \
+      const double* carry_in, double* carry_out, double* g0_part, void* status,                \
+      long long slots, long long ticket_base, unsigned long long epoch, int W) {               \
     ls::backward_long<T, REV, SEG>(a, h, g, bf, ga, gb, n, first, last, a_next, h_prev, h0,    \
-                                   carry_in, carry_out, g0_part, flags, agg_a, agg_b, pre,     \
-                                   ticket, W);                                                 \
+                                   carry_in, carry_out, g0_part, status, slots, ticket_base,   \
+                                   epoch, W);                                                  \
   }
 
 #define LS_WIDE(P, T, D, REV, S, SEG)                                                          \
-  extern "C" __global__ void __launch_bounds__(LS_NT) ls_scan_wide_##P##_##D##_##S(            \
+  extern "C" __global__ void __launch_bounds__(LS_NT, 2) ls_scan_wide_##P##_##D##_##S(            \
       const T* a, const T* b, const uint8_t* rs, T* out, long long n, long long width,         \
-      const double* carry_in, double* carry_out, const double* h0, int* flags, T* agg_a,       \
-      T* agg_b, T* pre, int* ticket, int W) {                                                  \
-    ls::scan_wide<T, REV, SEG>(a, b, rs, out, n, width, carry_in, carry_out, h0, flags, agg_a, \
-                               agg_b, pre, ticket, W);                                         \
+      const double* carry_in, double* carry_out, const double* h0, void* status,               \
+      long long slots, long long ticket_base, unsigned long long epoch, int W) {               \
+    ls::scan_wide<T, REV, SEG>(a, b, rs, out, n, width, carry_in, carry_out, h0, status,       \
+                               slots, ticket_base, epoch, W);                                  \
   }                                                                                            \
-  extern "C" __global__ void __launch_bounds__(LS_NT)                                          \
+  extern "C" __global__ void __launch_bounds__(LS_NT, 2)                                          \
       ls_reduce_wide_##P##_##D##_##S(const T* a, const T* b, const uint8_t* rs, long long n,   \
                                      long long width, const double* h0, double* part_a,        \
                                      double* part_b, int* part_f) {                            \
     ls::reduce_wide<T, REV, SEG>(a, b, rs, n, width, h0, part_a, part_b, part_f);              \
   }                                                                                            \
-  extern "C" __global__ void __launch_bounds__(LS_NT) ls_backward_wide_##P##_##D##_##S(        \
+  extern "C" __global__ void __launch_bounds__(LS_NT, 2) ls_backward_wide_##P##_##D##_##S(        \
       const T* a, const T* h, const T* g, const uint8_t* bf, T* ga, T* gb, long long n,        \
       long long width, long long first, long long last, const T* a_next, const T* h_prev,      \
-      const double* h0, const double* carry_in, double* carry_out, double* g0_part, int* flags, \
-      T* agg_a, T* agg_b, T* pre, int* ticket, int W) {                                        \
+      const double* h0, const double* carry_in, double* carry_out, double* g0_part,            \
+      void* status, long long slots, long long ticket_base, unsigned long long epoch, int W) { \
     ls::backward_wide<T, REV, SEG>(a, h, g, bf, ga, gb, n, width, first, last, a_next, h_prev, \
-                                   h0, carry_in, carry_out, g0_part, flags, agg_a, agg_b, pre, \
-                                   ticket, W);                                                 \
+                                   h0, carry_in, carry_out, g0_part, status, slots,            \
+                                   ticket_base, epoch, W);                                     \
   }
 
 #define LS_ALL(SHAPE)                                \
@@ -119,19 +120,24 @@ extern "C" __global__ void __launch_bounds__(LS_NT)
 }
 
 // Layout version and tile shapes, for the host to check against its own constants.
-#define LS_LAYOUT_VERSION 1
+#define LS_LAYOUT_VERSION 3
 extern "C" __global__ void ls_info(int* out) {
   if (threadIdx.x == 0 && blockIdx.x == 0) {
     out[0] = LS_LAYOUT_VERSION;
     out[1] = ls::Long<float>::NT * ls::Long<float>::IT;
     out[2] = ls::Long<double>::NT * ls::Long<double>::IT;
-    out[3] = ls::Long<float>::NT * ls::Long<float>::BIT;
-    out[4] = ls::Long<double>::NT * ls::Long<double>::BIT;
+    out[3] = ls::Long<float>::BNT * ls::Long<float>::BIT;
+    out[4] = ls::Long<double>::BNT * ls::Long<double>::BIT;
     out[5] = (ls::Wide<float>::NT / 32) * ls::Wide<float>::L;
     out[6] = (ls::Wide<double>::NT / 32) * ls::Wide<double>::L;
     out[7] = (ls::Wide<float>::NT / 32) * ls::Wide<float>::BL;
     out[8] = (ls::Wide<double>::NT / 32) * ls::Wide<double>::BL;
     out[9] = LS_NT;
     out[10] = ls::FOLD_NT;
+    out[11] = LS_LONG_NT;
+    out[12] = ls::LONG_MAX_WINDOW;
+    out[13] = ls::WIDE_MAX_WINDOW;
+    out[14] = ls::Wide<float>::V;
+    out[15] = ls::Wide<double>::V;
   }
 }

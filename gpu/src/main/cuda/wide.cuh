@@ -1,13 +1,14 @@
-// Many channels (time-major steps x width): channels across the lanes of a warp (each row of a
-// warp's loads is one coalesced run of 32 channels), time across the warps of a block and across
-// blocks. A tile is ROWS = NW * L steps of 32 channels; each warp holds L steps of its lanes'
+// Many channels (time-major steps x width): channels across the lanes of a warp, V adjacent
+// channels per lane (V = 2 for float: one 8-byte access per lane and row, so that a warp's row is
+// one coalesced 256-byte run, as for double), time across the warps of a block and across blocks.
+// A tile is ROWS = NW * L steps of 32 * V channels; each warp holds L steps of its lanes'
 // channels in registers.
 //
-// scan: single pass with decoupled look-back per group of 32 channels. Tickets are taken in scan
-// order row by row (tile d: time tile d / G, channel group d % G), so every channel group moves
-// through time together. The look-back uses the same fixed window as long.cuh (prefix of tile
-// position k - W, aggregates of k - W + 1 .. k - 1, composed per lane in that order), so results
-// are bitwise identical across runs.
+// scan: single pass with decoupled look-back per group of 32 * V channels. Tickets are taken in
+// scan order row by row (tile d: time tile d / G, channel group d % G), so every channel group
+// moves through time together. The look-back uses a fixed window (prefix of tile position
+// k - W, aggregates of k - W + 1 .. k - 1, composed per channel in that order), so results are
+// bitwise identical across runs.
 #pragma once
 
 #include "common.cuh"
@@ -19,136 +20,227 @@ struct Wide;
 template <>
 struct Wide<float> {
   static constexpr int NT = 256;
+  static constexpr int V = 2;    // channels per lane
   static constexpr int L = 16;   // steps per warp (scan, reduce)
-  static constexpr int BL = 16;  // steps per warp (backward)
+  static constexpr int BL = 8;   // steps per warp (backward)
 };
 template <>
 struct Wide<double> {
   static constexpr int NT = 256;
-  static constexpr int L = 8;
+  static constexpr int V = 1;
+  static constexpr int L = 16;
   static constexpr int BL = 8;
 };
 
-// The state entering tile position kpos of channel group g for this lane's channel c (see the
-// file comment). Lanes of channels >= D take part but their values are not used.
-template <typename T>
-LS_DEV T lookback_wide(const int* flags, const T* agg_a, const T* agg_b, const T* pre,
-                       long long kpos, long long g, long long G, long long D, long long c,
-                       bool cv, int W, T carry) {
-  El<T> acc = empty<T>();
-  for (int s = 0; s < W; ++s) {
-    const long long j = kpos - W + s;
-    if (j < -1) continue;
-    El<T> x;
-    if (j == -1) {
-      x = el(T(0), carry, true);
-    } else if (s == 0) {
-      wait_flag(flags + j * G + g, ST_PRE);
-      __threadfence();
-      x = el(T(0), cv ? ldv(pre + j * D + c) : T(0), true);
-    } else {
-      const int f = wait_flag(flags + j * G + g, ST_AGG);
-      __threadfence();
-      x = el(cv ? ldv(agg_a + j * D + c) : T(1), cv ? ldv(agg_b + j * D + c) : T(0),
-             (f & ST_RESET) != 0);
+// Look-back windows of the wide kernels are at most this many tiles (one warp per slot).
+constexpr int WIDE_MAX_WINDOW = 8;
+
+// V consecutive values at p (the lane's channels); nv of them exist (channels < D). vec: the
+// address is aligned for one V-wide access (the width is a multiple of V).
+template <typename T, int V>
+LS_DEV void load_lane(const T* p, int nv, bool vec, T fill, T (&x)[V]) {
+  if (V == 2 && nv == 2 && vec) {
+    if constexpr (V == 2) {
+      if constexpr (sizeof(T) == 4) {
+        const float2 q = __ldcs(reinterpret_cast<const float2*>(p));
+        x[0] = q.x;
+        x[1] = q.y;
+      } else {
+        const double2 q = __ldcs(reinterpret_cast<const double2*>(p));
+        x[0] = q.x;
+        x[1] = q.y;
+      }
     }
-    acc = cat<T, true>(acc, x);
+    return;
   }
-  return acc.b;  // the first non-empty slot restarts
+#pragma unroll
+  for (int v = 0; v < V; ++v) x[v] = v < nv ? __ldcs(p + v) : fill;
 }
 
-// scan / chunk apply over n steps of width D. carry_in/out, h0: D values (h0 may be null: 0).
+template <typename T, int V>
+LS_DEV void store_lane(T* p, int nv, bool vec, const T (&x)[V]) {
+  if (V == 2 && nv == 2 && vec) {
+    if constexpr (V == 2) {
+      if constexpr (sizeof(T) == 4) {
+        __stcs(reinterpret_cast<float2*>(p), make_float2(x[0], x[1]));
+      } else {
+        __stcs(reinterpret_cast<double2*>(p), make_double2(x[0], x[1]));
+      }
+    }
+    return;
+  }
+#pragma unroll
+  for (int v = 0; v < V; ++v)
+    if (v < nv) __stcs(p + v, x[v]);
+}
+
+// Look-back of tile position kpos for the lanes' channels, in two steps around a
+// __syncthreads. poll: warp w < W polls slot w (tile position kpos - W + w) of its lane's
+// channels.
+template <typename T, int V>
+struct WideLook {
+  T a[WIDE_MAX_WINDOW][32 * V];
+  T b[WIDE_MAX_WINDOW][32 * V];
+  unsigned char k[WIDE_MAX_WINDOW][32 * V];
+};
+
+template <typename T, int V>
+LS_DEV void lookback_wide_poll(const Status<T>& st, long long kpos, long long D, long long c0,
+                               int nv, int W, const T (&carry)[V], unsigned long long epoch,
+                               WideLook<T, V>& s) {
+  const int w = threadIdx.x >> 5, lane = threadIdx.x & 31;
+  if (kpos > 0 && w < W) {
+    const long long j = kpos - W + w;
+#pragma unroll
+    for (int v = 0; v < V; ++v) {
+      const int i = lane * V + v;
+      if (v < nv) {
+        poll_slot(st, j, j * D + c0 + v, w == 0, carry[v], epoch, &s.a[w][i], &s.b[w][i],
+                  &s.k[w][i]);
+      } else {
+        s.k[w][i] = 0;
+      }
+    }
+  }
+}
+
+// compose (warp 0): the slots of channel i (= lane * V + v) in order.
+template <typename T, int V>
+LS_DEV T lookback_wide_compose(int W, const WideLook<T, V>& s, int i) {
+  El<T> acc = empty<T>();
+  for (int w = 0; w < W; ++w) acc = cat<T, true>(acc, slot_element(s.a[w][i], s.b[w][i], s.k[w][i]));
+  return acc.b;
+}
+
+// The tile of ticket d: channel group, time tile, first channel of this lane, channels it has.
+struct WideTile {
+  long long G, K, kpos, g, k, c0, r0;
+  int nv, nr;
+};
+
+template <int V>
+LS_DEV WideTile wide_tile(long long d, long long n, long long D, long long rows, int L,
+                          bool rev) {
+  WideTile t;
+  const int lane = threadIdx.x & 31, warp = threadIdx.x >> 5;
+  t.G = (D + 32 * V - 1) / (32 * V);
+  t.K = (n + rows - 1) / rows;
+  t.kpos = d / t.G;
+  t.g = d % t.G;
+  t.k = rev ? t.K - 1 - t.kpos : t.kpos;
+  t.c0 = t.g * 32 * V + (long long)lane * V;
+  t.nv = (int)(D - t.c0 < V ? (D - t.c0 > 0 ? D - t.c0 : 0) : V);
+  t.r0 = t.k * rows + (long long)warp * L;
+  t.nr = (int)(n - t.r0 < L ? (n - t.r0 > 0 ? n - t.r0 : 0) : L);
+  return t;
+}
+
+// scan / chunk apply over n steps of width D. carry_in/out, h0p: D values.
 template <typename T, bool REV, bool SEG>
 LS_DEV void scan_wide(const T* __restrict__ a, const T* __restrict__ b,
                       const uint8_t* __restrict__ rs, T* __restrict__ out, long long n, long long D,
                       const double* __restrict__ carry_in, double* __restrict__ carry_out,
-                      const double* __restrict__ h0p, int* flags, T* agg_a, T* agg_b, T* pre,
-                      int* ticket, int W) {
-  constexpr int NT = Wide<T>::NT, L = Wide<T>::L, NW = NT / 32;
+                      const double* __restrict__ h0p, void* status, long long slots,
+                      long long ticket_base, unsigned long long epoch, int W) {
+  constexpr int NT = Wide<T>::NT, L = Wide<T>::L, V = Wide<T>::V, NW = NT / 32;
   constexpr long long ROWS = (long long)NW * L;
+  const Status<T> st(status, slots);
   __shared__ int s_tile;
-  __shared__ El<T> s_warp[NW][32];
-  __shared__ T s_hin[32];
+  __shared__ El<T> s_warp[NW][32 * V];
+  __shared__ T s_hin[32 * V];
+  __shared__ WideLook<T, V> s_look;
   const int tid = threadIdx.x, lane = tid & 31, warp = tid >> 5;
-  if (tid == 0) s_tile = atomicAdd(ticket, 1);
-  __syncthreads();
-  const long long d = s_tile;
-  const long long G = (D + 31) / 32;
-  const long long K = (n + ROWS - 1) / ROWS;
-  const long long kpos = d / G, g = d % G;
-  const long long k = REV ? K - 1 - kpos : kpos;
-  const long long c = g * 32 + lane;
-  const bool cv = c < D;
-  const long long r0 = k * ROWS + (long long)warp * L;
-  const T h0 = (SEG && h0p != nullptr && cv) ? (T)h0p[c] : T(0);
+  const long long d = take_ticket(st.counter, ticket_base, &s_tile);
+  const WideTile t = wide_tile<V>(d, n, D, ROWS, L, REV);
+  const bool vec = (D % V) == 0;
+  T h0[V];
+#pragma unroll
+  for (int v = 0; v < V; ++v) h0[v] = (SEG && v < t.nv) ? (T)h0p[t.c0 + v] : T(0);
 
-  T av[L], bv[L];
-  bool rv[L];
+  T av[L][V], bv[L][V];
+  const T* pa = a + (t.r0 * D + t.c0);
+  const T* pb = b + (t.r0 * D + t.c0);
 #pragma unroll
   for (int i = 0; i < L; ++i) {
-    const long long t = r0 + i;
-    const bool in = cv && t < n;
-    av[i] = in ? __ldcs(a + t * D + c) : T(1);
-    bv[i] = in ? __ldcs(b + t * D + c) : T(0);
-    rv[i] = SEG && t < n && rs[t] != 0;
+    const int nv = i < t.nr ? t.nv : 0;
+    load_lane<T, V>(pa + i * D, nv, vec, T(1), av[i]);
+    load_lane<T, V>(pb + i * D, nv, vec, T(0), bv[i]);
   }
-  El<T> acc = empty<T>();
+  unsigned rmask = 0;
+  if (SEG) {
 #pragma unroll
-  for (int q = 0; q < L; ++q) {
-    const int i = REV ? L - 1 - q : q;
-    if (r0 + i < n) {
-      acc = cat<T, SEG>(acc, rv[i] ? el(T(0), mad(av[i], h0, bv[i]), true) : el(av[i], bv[i], false));
-    }
+    for (int i = 0; i < L; ++i)
+      if (i < t.nr && rs[t.r0 + i]) rmask |= 1u << i;
   }
-  s_warp[warp][lane] = acc;
+#pragma unroll
+  for (int v = 0; v < V; ++v) {
+    El<T> acc = empty<T>();
+#pragma unroll
+    for (int q = 0; q < L; ++q) {
+      const int i = REV ? L - 1 - q : q;
+      if (i < t.nr) {
+        acc = cat<T, SEG>(acc, (SEG && ((rmask >> i) & 1))
+                                   ? el(T(0), mad(av[i][v], h0[v], bv[i][v]), true)
+                                   : el(av[i][v], bv[i][v], false));
+      }
+    }
+    s_warp[warp][lane * V + v] = acc;
+  }
   __syncthreads();
   const int wpos = REV ? NW - 1 - warp : warp;
-  El<T> wpre = empty<T>();
-  for (int q = 0; q < wpos; ++q) wpre = cat<T, SEG>(wpre, s_warp[REV ? NW - 1 - q : q][lane]);
-
-  if (warp == 0) {
-    El<T> tagg = empty<T>();
+  El<T> wpre[V];
 #pragma unroll
-    for (int q = 0; q < NW; ++q) tagg = cat<T, SEG>(tagg, s_warp[REV ? NW - 1 - q : q][lane]);
-    const T carry = cv ? (T)carry_in[c] : T(0);
-    // every lane of a tile restarts or none does (restarts are per step)
-    const bool resets = SEG && tagg.r;
-    T hin = carry;
-    if (kpos > 0) {
-      if (cv) {
-        agg_a[kpos * D + c] = tagg.a;
-        agg_b[kpos * D + c] = tagg.b;
-        if (resets) pre[kpos * D + c] = tagg.b;
-      }
-      __threadfence();
-      __syncwarp();
-      if (lane == 0) publish(flags + kpos * G + g, ST_AGG | (resets ? ST_PRE | ST_RESET : 0));
-      hin = lookback_wide<T>(flags, agg_a, agg_b, pre, kpos, g, G, D, c, cv, W, carry);
+  for (int v = 0; v < V; ++v) {
+    wpre[v] = empty<T>();
+    for (int q = 0; q < wpos; ++q)
+      wpre[v] = cat<T, SEG>(wpre[v], s_warp[REV ? NW - 1 - q : q][lane * V + v]);
+  }
+
+  T carry[V];
+  El<T> tagg[V];
+#pragma unroll
+  for (int v = 0; v < V; ++v) {
+    carry[v] = v < t.nv ? (T)carry_in[t.c0 + v] : T(0);
+    tagg[v] = empty<T>();
+  }
+  if (warp == 0) {
+#pragma unroll
+    for (int v = 0; v < V; ++v) {
+#pragma unroll
+      for (int q = 0; q < NW; ++q)
+        tagg[v] = cat<T, SEG>(tagg[v], s_warp[REV ? NW - 1 - q : q][lane * V + v]);
+      if (v < t.nv) publish_aggregate(st, t.kpos * D + t.c0 + v, tagg[v], epoch);
     }
-    const T p = apply(tagg, hin);
-    if (kpos == 0 || !resets) {
-      if (cv) {
-        pre[kpos * D + c] = p;
-        agg_a[kpos * D + c] = tagg.a;
-        agg_b[kpos * D + c] = tagg.b;
-      }
-      __threadfence();
-      __syncwarp();
-      if (lane == 0) publish(flags + kpos * G + g, ST_AGG | ST_PRE | (resets ? ST_RESET : 0));
+  }
+  lookback_wide_poll<T, V>(st, t.kpos, D, t.c0, t.nv, W, carry, epoch, s_look);
+  __syncthreads();
+  if (warp == 0) {
+#pragma unroll
+    for (int v = 0; v < V; ++v) {
+      const T hin = t.kpos > 0 ? lookback_wide_compose<T, V>(W, s_look, lane * V + v) : carry[v];
+      const T p = apply(tagg[v], hin);
+      if (v < t.nv && !tagg[v].r) publish_prefix(st, t.kpos * D + t.c0 + v, p, epoch);
+      if (t.kpos == t.K - 1 && v < t.nv) carry_out[t.c0 + v] = (double)p;
+      s_hin[lane * V + v] = hin;
     }
-    if (kpos == K - 1 && cv) carry_out[c] = (double)p;
-    s_hin[lane] = hin;
   }
   __syncthreads();
 
-  T h = apply(wpre, s_hin[lane]);
+  T h[V];
+#pragma unroll
+  for (int v = 0; v < V; ++v) h[v] = apply(wpre[v], s_hin[lane * V + v]);
+  T* po = out + (t.r0 * D + t.c0);
 #pragma unroll
   for (int q = 0; q < L; ++q) {
     const int i = REV ? L - 1 - q : q;
-    const long long t = r0 + i;
-    if (t < n) {
-      h = rv[i] ? mad(av[i], h0, bv[i]) : mad(av[i], h, bv[i]);
-      if (cv) __stcs(out + t * D + c, h);
+    if (i < t.nr) {
+#pragma unroll
+      for (int v = 0; v < V; ++v) {
+        h[v] = (SEG && ((rmask >> i) & 1)) ? mad(av[i][v], h0[v], bv[i][v])
+                                           : mad(av[i][v], h[v], bv[i][v]);
+        av[i][v] = h[v];
+      }
+      store_lane<T, V>(po + i * D, t.nv, vec, av[i]);
     }
   }
 }
@@ -160,51 +252,68 @@ LS_DEV void reduce_wide(const T* __restrict__ a, const T* __restrict__ b,
                         const uint8_t* __restrict__ rs, long long n, long long D,
                         const double* __restrict__ h0p, double* __restrict__ part_a,
                         double* __restrict__ part_b, int* __restrict__ part_f) {
-  constexpr int NT = Wide<T>::NT, L = Wide<T>::L, NW = NT / 32;
+  constexpr int NT = Wide<T>::NT, L = Wide<T>::L, V = Wide<T>::V, NW = NT / 32;
   constexpr long long ROWS = (long long)NW * L;
-  __shared__ El<double> s_warp[NW][32];
+  __shared__ El<double> s_warp[NW][32 * V];
   const int tid = threadIdx.x, lane = tid & 31, warp = tid >> 5;
-  const long long G = (D + 31) / 32;
+  const long long G = (D + 32 * V - 1) / (32 * V);
   const long long K = (n + ROWS - 1) / ROWS;
-  const long long k = blockIdx.x / G, g = blockIdx.x % G;
+  // blockIdx.x = k * G + g in time order; the tile position in scan order follows
+  const long long k = blockIdx.x / G;
   const long long kpos = REV ? K - 1 - k : k;
-  const long long c = g * 32 + lane;
-  const bool cv = c < D;
-  const long long r0 = k * ROWS + (long long)warp * L;
-  const double h0 = (SEG && h0p != nullptr && cv) ? h0p[c] : 0.0;
-  T av[L], bv[L];
-  bool rv[L];
+  const WideTile t = wide_tile<V>(kpos * G + blockIdx.x % G, n, D, ROWS, L, REV);
+  const bool vec = (D % V) == 0;
+  double h0[V];
+#pragma unroll
+  for (int v = 0; v < V; ++v) h0[v] = (SEG && v < t.nv) ? h0p[t.c0 + v] : 0.0;
+  T av[L][V], bv[L][V];
+  const T* pa = a + (t.r0 * D + t.c0);
+  const T* pb = b + (t.r0 * D + t.c0);
 #pragma unroll
   for (int i = 0; i < L; ++i) {
-    const long long t = r0 + i;
-    const bool in = cv && t < n;
-    av[i] = in ? __ldcs(a + t * D + c) : T(1);
-    bv[i] = in ? __ldcs(b + t * D + c) : T(0);
-    rv[i] = SEG && t < n && rs[t] != 0;
+    const int nv = i < t.nr ? t.nv : 0;
+    load_lane<T, V>(pa + i * D, nv, vec, T(1), av[i]);
+    load_lane<T, V>(pb + i * D, nv, vec, T(0), bv[i]);
   }
-  El<double> acc = empty<double>();
+  unsigned rmask = 0;
+  if (SEG) {
 #pragma unroll
-  for (int q = 0; q < L; ++q) {
-    const int i = REV ? L - 1 - q : q;
-    if (r0 + i < n) {
-      const double x = (double)av[i], y = (double)bv[i];
-      acc = cat<double, SEG>(acc, rv[i] ? el(0.0, mad(x, h0, y), true) : el(x, y, false));
-    }
+    for (int i = 0; i < L; ++i)
+      if (i < t.nr && rs[t.r0 + i]) rmask |= 1u << i;
   }
-  s_warp[warp][lane] = acc;
+#pragma unroll
+  for (int v = 0; v < V; ++v) {
+    El<double> acc = empty<double>();
+#pragma unroll
+    for (int q = 0; q < L; ++q) {
+      const int i = REV ? L - 1 - q : q;
+      if (i < t.nr) {
+        const double x = (double)av[i][v], y = (double)bv[i][v];
+        acc = cat<double, SEG>(acc, (SEG && ((rmask >> i) & 1)) ? el(0.0, mad(x, h0[v], y), true)
+                                                                : el(x, y, false));
+      }
+    }
+    s_warp[warp][lane * V + v] = acc;
+  }
   __syncthreads();
-  if (warp == 0 && cv) {
-    El<double> t = empty<double>();
-    for (int q = 0; q < NW; ++q) t = cat<double, SEG>(t, s_warp[REV ? NW - 1 - q : q][lane]);
-    part_a[kpos * D + c] = t.a;
-    part_b[kpos * D + c] = t.b;
-    part_f[kpos * D + c] = bits(t);
+  if (warp == 0) {
+#pragma unroll
+    for (int v = 0; v < V; ++v) {
+      if (v < t.nv) {
+        El<double> r = empty<double>();
+        for (int q = 0; q < NW; ++q) r = cat<double, SEG>(r, s_warp[REV ? NW - 1 - q : q][lane * V + v]);
+        const long long i = t.kpos * D + t.c0 + v;
+        part_a[i] = r.a;
+        part_b[i] = r.b;
+        part_f[i] = bits(r);
+      }
+    }
   }
 }
 
 // Backward over n steps of width D (see backward_long for the recurrence and the flags).
 // a_next, h_prev: D values each (a at the step after this launch's last step in scan order, h at
-// the step before its first); h0p: D values or null; g0_part[kpos * D + c]: per tile position in
+// the step before its first); h0p: D values; g0_part[kpos * D + c]: per tile position in
 // gradient order and channel, the partial sums of a_t * delta_t over steps that start from h0.
 template <typename T, bool REV, bool SEG>
 LS_DEV void backward_wide(const T* __restrict__ a, const T* __restrict__ h,
@@ -213,135 +322,162 @@ LS_DEV void backward_wide(const T* __restrict__ a, const T* __restrict__ h,
                           long long first, long long last, const T* __restrict__ a_next,
                           const T* __restrict__ h_prev, const double* __restrict__ h0p,
                           const double* __restrict__ carry_in, double* __restrict__ carry_out,
-                          double* __restrict__ g0_part, int* flags, T* agg_a, T* agg_b, T* pre,
-                          int* ticket, int W) {
+                          double* __restrict__ g0_part, void* status, long long slots,
+                          long long ticket_base, unsigned long long epoch, int W) {
   constexpr bool GREV = !REV;
-  constexpr int NT = Wide<T>::NT, L = Wide<T>::BL, NW = NT / 32;
+  constexpr int NT = Wide<T>::NT, L = Wide<T>::BL, V = Wide<T>::V, NW = NT / 32;
   constexpr long long ROWS = (long long)NW * L;
+  const Status<T> st(status, slots);
   __shared__ int s_tile;
-  __shared__ El<T> s_warp[NW][32];
-  __shared__ T s_din[32];
-  __shared__ double s_sum[NW][32];
+  __shared__ El<T> s_warp[NW][32 * V];
+  __shared__ T s_din[32 * V];
+  __shared__ double s_sum[NW][32 * V];
+  __shared__ WideLook<T, V> s_look;
   const int tid = threadIdx.x, lane = tid & 31, warp = tid >> 5;
-  if (tid == 0) s_tile = atomicAdd(ticket, 1);
-  __syncthreads();
-  const long long d = s_tile;
-  const long long G = (D + 31) / 32;
-  const long long K = (n + ROWS - 1) / ROWS;
-  const long long kpos = d / G, gg = d % G;
-  const long long k = GREV ? K - 1 - kpos : kpos;
-  const long long c = gg * 32 + lane;
-  const bool cv = c < D;
-  const long long r0 = k * ROWS + (long long)warp * L;
-  const T h0 = (h0p != nullptr && cv) ? (T)h0p[c] : T(0);
+  const long long d = take_ticket(st.counter, ticket_base, &s_tile);
+  const WideTile t = wide_tile<V>(d, n, D, ROWS, L, GREV);
+  const bool vec = (D % V) == 0;
+  T h0[V];
+#pragma unroll
+  for (int v = 0; v < V; ++v) h0[v] = v < t.nv ? (T)h0p[t.c0 + v] : T(0);
+  const long long base = t.r0 * D + t.c0;
+  const int nr = t.nr;
 
-  T av[L], hv[L], gv[L];
-  uint8_t fv[L];
+  T av[L][V], hv[L][V], gv[L][V];
 #pragma unroll
   for (int i = 0; i < L; ++i) {
-    const long long t = r0 + i;
-    const bool in = cv && t < n;
-    av[i] = in ? __ldcs(a + t * D + c) : T(0);
-    hv[i] = in ? __ldcs(h + t * D + c) : T(0);
-    gv[i] = in ? __ldcs(g + t * D + c) : T(0);
-    if (SEG) {
-      fv[i] = t < n ? bf[t] : 0;
-    } else {
-      fv[i] = (t == first ? BF_FROM_H0 : 0) | (t == last ? 0 : BF_CONT);
-    }
+    const int nv = i < nr ? t.nv : 0;
+    load_lane<T, V>(a + base + i * D, nv, vec, T(0), av[i]);
+    load_lane<T, V>(h + base + i * D, nv, vec, T(0), hv[i]);
+    load_lane<T, V>(g + base + i * D, nv, vec, T(0), gv[i]);
   }
-  // a at next(t) of the warp's extreme step in that direction, h at prev(t) of the other one
-  const long long tan = REV ? r0 - 1 : r0 + L;
-  const long long thp = REV ? r0 + L : r0 - 1;
-  T ax = T(0), hx = T(0);
-  if (cv) {
-    ax = (tan >= 0 && tan < n) ? a[tan * D + c] : a_next[c];
-    hx = (thp >= 0 && thp < n) ? h[thp * D + c] : h_prev[c];
-  }
-  // items beyond n: the one value a valid step reaches is at step n
-#define LS_ALPHA(i) \
-  (REV ? ((i) == 0 ? ax : av[(i)-1]) \
-       : ((i) == L - 1 ? ax : (r0 + (i) + 1 == n ? (cv ? a_next[c] : T(0)) : av[(i) + 1])))
-#define LS_HPREV(i) \
-  (REV ? ((i) == L - 1 ? hx : (r0 + (i) + 1 == n ? (cv ? h_prev[c] : T(0)) : hv[(i) + 1])) \
-       : ((i) == 0 ? hx : hv[(i)-1]))
-
-  El<T> acc = empty<T>();
+  // bit i: step r0 + i starts from h0 / its next step in scan order continues from it
+  unsigned from_h0 = 0, cont = 0;
 #pragma unroll
-  for (int q = 0; q < L; ++q) {
-    const int i = GREV ? L - 1 - q : q;
-    if (r0 + i < n) {
-      const bool cont = (fv[i] & BF_CONT) != 0;
-      acc = cat<T, true>(acc, el(cont ? LS_ALPHA(i) : T(0), gv[i], !cont));
+  for (int i = 0; i < L; ++i) {
+    if (i < nr) {
+      if (SEG) {
+        const uint8_t f = bf[t.r0 + i];
+        if (f & BF_FROM_H0) from_h0 |= 1u << i;
+        if (f & BF_CONT) cont |= 1u << i;
+      } else {
+        if (t.r0 + i == first) from_h0 |= 1u << i;
+        if (t.r0 + i != last) cont |= 1u << i;
+      }
     }
   }
-  s_warp[warp][lane] = acc;
+  // a at next(t) of the warp's extreme step in that direction, h at prev(t) of the other one;
+  // for a warp that ends the launch, the halo rows
+  const long long tan = REV ? t.r0 - 1 : t.r0 + nr;
+  const long long thp = REV ? t.r0 + nr : t.r0 - 1;
+  T ax[V], hx[V];
+#pragma unroll
+  for (int v = 0; v < V; ++v) {
+    ax[v] = T(0);
+    hx[v] = T(0);
+    if (v < t.nv && nr > 0) {
+      ax[v] = (tan >= 0 && tan < n) ? a[tan * D + t.c0 + v] : a_next[t.c0 + v];
+      hx[v] = (thp >= 0 && thp < n) ? h[thp * D + t.c0 + v] : h_prev[t.c0 + v];
+    }
+  }
+  // alpha = a at next(t_i), hp = h at prev(t_i), for valid i (< nr)
+#define LS_ALPHA(i, v) \
+  (REV ? ((i) == 0 ? ax[v] : av[(i)-1][v]) : ((i) + 1 >= nr ? ax[v] : av[(i) + 1][v]))
+#define LS_HPREV(i, v) \
+  (REV ? ((i) + 1 >= nr ? hx[v] : hv[(i) + 1][v]) : ((i) == 0 ? hx[v] : hv[(i)-1][v]))
+
+#pragma unroll
+  for (int v = 0; v < V; ++v) {
+    El<T> acc = empty<T>();
+#pragma unroll
+    for (int q = 0; q < L; ++q) {
+      const int i = GREV ? L - 1 - q : q;
+      if (i < nr) {
+        const bool ct = (cont >> i) & 1;
+        acc = cat<T, true>(acc, el(ct ? LS_ALPHA(i, v) : T(0), gv[i][v], !ct));
+      }
+    }
+    s_warp[warp][lane * V + v] = acc;
+  }
   __syncthreads();
   const int wpos = GREV ? NW - 1 - warp : warp;
-  El<T> wpre = empty<T>();
-  for (int q = 0; q < wpos; ++q) wpre = cat<T, true>(wpre, s_warp[GREV ? NW - 1 - q : q][lane]);
-
-  if (warp == 0) {
-    El<T> tagg = empty<T>();
+  El<T> wpre[V];
 #pragma unroll
-    for (int q = 0; q < NW; ++q) tagg = cat<T, true>(tagg, s_warp[GREV ? NW - 1 - q : q][lane]);
-    const T carry = cv ? (T)carry_in[c] : T(0);
-    const bool resets = tagg.r;
-    T din = carry;
-    if (kpos > 0) {
-      if (cv) {
-        agg_a[kpos * D + c] = tagg.a;
-        agg_b[kpos * D + c] = tagg.b;
-        if (resets) pre[kpos * D + c] = tagg.b;
-      }
-      __threadfence();
-      __syncwarp();
-      if (lane == 0) publish(flags + kpos * G + gg, ST_AGG | (resets ? ST_PRE | ST_RESET : 0));
-      din = lookback_wide<T>(flags, agg_a, agg_b, pre, kpos, gg, G, D, c, cv, W, carry);
+  for (int v = 0; v < V; ++v) {
+    wpre[v] = empty<T>();
+    for (int q = 0; q < wpos; ++q)
+      wpre[v] = cat<T, true>(wpre[v], s_warp[GREV ? NW - 1 - q : q][lane * V + v]);
+  }
+
+  T carry[V];
+  El<T> tagg[V];
+#pragma unroll
+  for (int v = 0; v < V; ++v) {
+    carry[v] = v < t.nv ? (T)carry_in[t.c0 + v] : T(0);
+    tagg[v] = empty<T>();
+  }
+  if (warp == 0) {
+#pragma unroll
+    for (int v = 0; v < V; ++v) {
+#pragma unroll
+      for (int q = 0; q < NW; ++q)
+        tagg[v] = cat<T, true>(tagg[v], s_warp[GREV ? NW - 1 - q : q][lane * V + v]);
+      if (v < t.nv) publish_aggregate(st, t.kpos * D + t.c0 + v, tagg[v], epoch);
     }
-    const T p = apply(tagg, din);
-    if (kpos == 0 || !resets) {
-      if (cv) {
-        pre[kpos * D + c] = p;
-        agg_a[kpos * D + c] = tagg.a;
-        agg_b[kpos * D + c] = tagg.b;
-      }
-      __threadfence();
-      __syncwarp();
-      if (lane == 0) publish(flags + kpos * G + gg, ST_AGG | ST_PRE | (resets ? ST_RESET : 0));
+  }
+  lookback_wide_poll<T, V>(st, t.kpos, D, t.c0, t.nv, W, carry, epoch, s_look);
+  __syncthreads();
+  if (warp == 0) {
+#pragma unroll
+    for (int v = 0; v < V; ++v) {
+      const T din = t.kpos > 0 ? lookback_wide_compose<T, V>(W, s_look, lane * V + v) : carry[v];
+      const T p = apply(tagg[v], din);
+      if (v < t.nv && !tagg[v].r) publish_prefix(st, t.kpos * D + t.c0 + v, p, epoch);
+      if (t.kpos == t.K - 1 && v < t.nv) carry_out[t.c0 + v] = (double)p;
+      s_din[lane * V + v] = din;
     }
-    if (kpos == K - 1 && cv) carry_out[c] = (double)p;
-    s_din[lane] = din;
   }
   __syncthreads();
 
-  T delta = apply(wpre, s_din[lane]);
-  double g0 = 0.0;
+  T delta[V];
+  double g0[V];
+#pragma unroll
+  for (int v = 0; v < V; ++v) {
+    delta[v] = apply(wpre[v], s_din[lane * V + v]);
+    g0[v] = 0.0;
+  }
 #pragma unroll
   for (int q = 0; q < L; ++q) {
     const int i = GREV ? L - 1 - q : q;
-    const long long t = r0 + i;
-    if (t < n) {
-      const bool cont = (fv[i] & BF_CONT) != 0;
-      const bool from_h0 = (fv[i] & BF_FROM_H0) != 0;
-      delta = cont ? mad(LS_ALPHA(i), delta, gv[i]) : gv[i];
-      const T hp = from_h0 ? h0 : LS_HPREV(i);
-      if (from_h0) g0 += (double)av[i] * (double)delta;
-      hv[i] = hp * delta;
-      if (cv) {
-        __stcs(ga + t * D + c, hv[i]);
-        __stcs(gb + t * D + c, delta);
+    if (i < nr) {
+      const bool ct = (cont >> i) & 1;
+      const bool fh = (from_h0 >> i) & 1;
+#pragma unroll
+      for (int v = 0; v < V; ++v) {
+        delta[v] = ct ? mad(LS_ALPHA(i, v), delta[v], gv[i][v]) : gv[i][v];
+        const T hp = fh ? h0[v] : LS_HPREV(i, v);
+        if (fh) g0[v] += (double)av[i][v] * (double)delta[v];
+        hv[i][v] = hp * delta[v];  // hv[i] is not read again (see LS_HPREV's order)
+        gv[i][v] = delta[v];
       }
+      store_lane<T, V>(ga + base + i * D, t.nv, vec, hv[i]);
+      store_lane<T, V>(gb + base + i * D, t.nv, vec, gv[i]);
     }
   }
 #undef LS_ALPHA
 #undef LS_HPREV
-  s_sum[warp][lane] = g0;
+#pragma unroll
+  for (int v = 0; v < V; ++v) s_sum[warp][lane * V + v] = g0[v];
   __syncthreads();
-  if (warp == 0 && cv) {
-    double s = 0.0;
-    for (int w = 0; w < NW; ++w) s += s_sum[w][lane];
-    g0_part[kpos * D + c] = s;
+  if (warp == 0) {
+#pragma unroll
+    for (int v = 0; v < V; ++v) {
+      if (v < t.nv) {
+        double s = 0.0;
+        for (int w = 0; w < NW; ++w) s += s_sum[w][lane * V + v];
+        g0_part[t.kpos * D + t.c0 + v] = s;
+      }
+    }
   }
 }
 

@@ -41,10 +41,17 @@ final class GpuBackend extends Backend {
     final int windowWide;
 
     Config(long chunkBytes, long memoryBudget, boolean pinned, int windowLong, int windowWide) {
-      if (chunkBytes < 1 || memoryBudget < 0 || windowLong < 1 || windowWide < 1) {
-        throw new LongscanException("expected chunkBytes >= 1, memoryBudget >= 0 and windows >= 1,"
-            + " found " + chunkBytes + ", " + memoryBudget + ", " + windowLong + ", "
-            + windowWide);
+      if (chunkBytes < 1 || memoryBudget < 0) {
+        throw new LongscanException("expected chunkBytes >= 1 and memoryBudget >= 0, found "
+            + chunkBytes + " and " + memoryBudget);
+      }
+      if (windowLong < 1 || windowLong > Kernels.LONG_MAX_WINDOW) {
+        throw new LongscanException("expected a look-back window (longscan.gpu.window.long) in [1, "
+            + Kernels.LONG_MAX_WINDOW + "], found " + windowLong);
+      }
+      if (windowWide < 1 || windowWide > Kernels.WIDE_MAX_WINDOW) {
+        throw new LongscanException("expected a look-back window (longscan.gpu.window.wide) in [1, "
+            + Kernels.WIDE_MAX_WINDOW + "], found " + windowWide);
       }
       this.chunkBytes = chunkBytes;
       this.memoryBudget = memoryBudget;
@@ -54,8 +61,8 @@ final class GpuBackend extends Backend {
     }
 
     static final long DEFAULT_CHUNK_BYTES = 64L << 20;
-    static final int DEFAULT_WINDOW_LONG = 64;
-    static final int DEFAULT_WINDOW_WIDE = 4;
+    static final int DEFAULT_WINDOW_LONG = 128;
+    static final int DEFAULT_WINDOW_WIDE = 2;
 
     static Config defaults() {
       return new Config(DEFAULT_CHUNK_BYTES, 0, true, DEFAULT_WINDOW_LONG, DEFAULT_WINDOW_WIDE);
@@ -267,10 +274,11 @@ final class GpuBackend extends Backend {
     return sm.slice(0, bytes);
   }
 
-  private static Kernels.Status status(Call c, long tiles, long timeTiles, int w, int eb) {
-    CUdeviceptr flags = c.alloc(Kernels.Status.flagBytes(tiles));
-    long vb = Math.max(timeTiles * w * eb, 16);
-    return new Kernels.Status(flags, c.alloc(vb), c.alloc(vb), c.alloc(vb));
+  /** A zeroed look-back status area for launches of up to {@code slots} slots. */
+  private Kernels.Status status(Call c, long slots, boolean f32) {
+    Kernels.Status st = new Kernels.Status(c.alloc(Kernels.Status.bytes(slots, f32)), slots, f32);
+    device.kernels.zero(c.lane.compute, st);
+    return st;
   }
 
   private static double[] zerosIfNull(double[] h0, int w) {
@@ -309,8 +317,7 @@ final class GpuBackend extends Backend {
       CUdeviceptr[] carries = {state, state.withByteOffset(8L * w)};
       CUdeviceptr h0d = state.withByteOffset(16L * w);
       upload(c, state, carry, new double[w], h0);
-      Kernels.Status st = status(c, Kernels.scanTiles(f32, rows, w),
-          Kernels.timeTiles(f32, false, rows, w), w, eb);
+      Kernels.Status st = status(c, Kernels.scanSlots(f32, rows, w), f32);
       int window = w == 1 ? config.windowLong : config.windowWide;
       Pipeline.run(c, config.pinned, ins, outs, n, rows, rev, (j, lo, hi, in, outp) ->
           k.scan(c.lane.compute, f32, rev, seg, in[0], in[1], seg ? in[2] : null, outp[0],
@@ -417,8 +424,7 @@ final class GpuBackend extends Backend {
       CUdeviceptr h0d = state.withByteOffset(16L * w);
       CUdeviceptr g0Run = state.withByteOffset(24L * w);
       upload(c, state, new double[w], new double[w], h0, new double[w]);
-      Kernels.Status st = status(c, Kernels.backwardTiles(f32, rows, w),
-          Kernels.timeTiles(f32, true, rows, w), w, eb);
+      Kernels.Status st = status(c, Kernels.backwardSlots(f32, rows, w), f32);
       int window = wide ? config.windowWide : config.windowLong;
       // gradient order is the reverse of the scan order
       Pipeline.run(c, config.pinned, ins, outs, n, rows, !rev, (j, lo, hi, in, outp) -> {

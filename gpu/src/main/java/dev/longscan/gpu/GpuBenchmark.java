@@ -183,13 +183,15 @@ final class GpuBenchmark {
     return ms[runs / 2];
   }
 
-  private Kernels.Status status(long tiles, long values, int eb) {
-    return new Kernels.Status(alloc(Kernels.Status.flagBytes(tiles)), alloc(values * eb),
-        alloc(values * eb), alloc(values * eb));
+  /** A zeroed status area for launches of up to {@code slots} slots. */
+  private Kernels.Status status(long slots, boolean f32) {
+    Kernels.Status s = new Kernels.Status(alloc(Kernels.Status.bytes(slots, f32)), slots, f32);
+    k.zero(st, s);
+    return s;
   }
 
   private static void free(Kernels.Status s) {
-    free(s.flags, s.aggA, s.aggB, s.pre);
+    free(s.base);
   }
 
   // ---------------------------------------------------------------- cases
@@ -231,9 +233,8 @@ final class GpuBenchmark {
     }
     CUdeviceptr carry = alloc(16);
     Cuda.check(jcuda.driver.JCudaDriver.cuMemsetD8Async(carry, (byte) 0, 16, st), "memset");
-    long tiles = Kernels.scanTiles(f32, n, 1);
-    Kernels.Status status = status(tiles, tiles, eb);
-    int[] windows = f32 ? new int[] {16, 32, 64, 128, 256} : new int[] {32, 64, 128};
+    Kernels.Status status = status(Kernels.scanSlots(f32, n, 1), f32);
+    int[] windows = f32 ? new int[] {32, 64, 128, 256} : new int[] {64, 128, 256};
     for (int w : windows) {
       double ms = time(sets, s -> k.scan(st, f32, false, false, a[s], b[s], null, h[s], n, 1,
           carry, carry.withByteOffset(8), 0.0, null, status, w));
@@ -325,12 +326,12 @@ final class GpuBenchmark {
       fill(true, x[s][1], n, 600 + s, -3, 3, false);
       fill(true, x[s][2], n, 700 + s, -1, 1, false);
     }
-    long tiles = Kernels.backwardTiles(true, n, 1);
-    Kernels.Status status = status(tiles, tiles, 4);
+    long tiles = Kernels.timeTiles(true, true, n, 1);
+    Kernels.Status status = status(Kernels.backwardSlots(true, n, 1), true);
     CUdeviceptr state = alloc(64);
     Cuda.check(jcuda.driver.JCudaDriver.cuMemsetD8Async(state, (byte) 0, 64, st), "memset");
     CUdeviceptr parts = alloc(8 * tiles);
-    for (int w : new int[] {32, 64, 128}) {
+    for (int w : new int[] {64, 128, 256}) {
       double ms = time(sets, s -> {
         k.backward(st, true, false, false, x[s][0], x[s][1], x[s][2], null, x[s][3], x[s][4], n,
             1, 0, n - 1, 0, 0, 0, null, null, null, state, state.withByteOffset(8), parts, status,
@@ -365,8 +366,7 @@ final class GpuBenchmark {
     }
     CUdeviceptr carry = alloc(16 * w);
     Cuda.check(jcuda.driver.JCudaDriver.cuMemsetD8Async(carry, (byte) 0, 16 * w, st), "memset");
-    Kernels.Status status = status(Kernels.scanTiles(f32, n, w),
-        Kernels.timeTiles(f32, false, n, w) * w, eb);
+    Kernels.Status status = status(Kernels.scanSlots(f32, n, w), f32);
     for (int win : new int[] {1, 2, 4, 8}) {
       double ms = time(sets, s -> k.scan(st, f32, false, false, a[s], b[s], null, h[s], n, w,
           carry, carry.withByteOffset(8 * w), 0.0, null, status, win));
@@ -395,21 +395,21 @@ final class GpuBenchmark {
       fill(true, x[s][1], e, 1100 + s, -3, 3, false);
       fill(true, x[s][2], e, 1200 + s, -1, 1, false);
     }
-    long tiles = Kernels.backwardTiles(true, n, w);
     long tt = Kernels.timeTiles(true, true, n, w);
-    Kernels.Status status = status(tiles, tt * w, 4);
+    Kernels.Status status = status(Kernels.backwardSlots(true, n, w), true);
     CUdeviceptr state = alloc(64 * w);
     Cuda.check(jcuda.driver.JCudaDriver.cuMemsetD8Async(state, (byte) 0, 64 * w, st), "memset");
     CUdeviceptr parts = alloc(8 * tt * w);
-    double ms = time(sets, s -> {
-      k.backward(st, true, false, false, x[s][0], x[s][1], x[s][2], null, x[s][3], x[s][4], n, w,
-          0, n - 1, 0, 0, 0, state, state.withByteOffset(4 * w), state.withByteOffset(8 * w),
-          state.withByteOffset(16 * w), state.withByteOffset(24 * w), parts, status,
-          GpuBackend.Config.DEFAULT_WINDOW_WIDE);
-      k.sum(st, w, parts, tt, state.withByteOffset(32 * w));
-    });
-    row("fp32 backward, " + n + " × " + w, e, 20 * e, ms, ratio(20 * e, ms),
-        "floor: read a, h, g; write ∂a, ∂b");
+    for (int win : new int[] {1, 2, 4}) {
+      double ms = time(sets, s -> {
+        k.backward(st, true, false, false, x[s][0], x[s][1], x[s][2], null, x[s][3], x[s][4], n,
+            w, 0, n - 1, 0, 0, 0, state, state.withByteOffset(4 * w), state.withByteOffset(8 * w),
+            state.withByteOffset(16 * w), state.withByteOffset(24 * w), parts, status, win);
+        k.sum(st, w, parts, tt, state.withByteOffset(32 * w));
+      });
+      row("fp32 backward, " + n + " × " + w + ", window " + win, e, 20 * e, ms, ratio(20 * e, ms),
+          "floor: read a, h, g; write ∂a, ∂b");
+    }
     free(status);
     free(state, parts);
     for (CUdeviceptr[] s : x) {
@@ -417,8 +417,65 @@ final class GpuBenchmark {
     }
   }
 
+  /** Java float[] → pinned memory copy rate with 1 … 16 threads (no GPU involved). */
+  private void stagingRates() {
+    int n = quick ? 1 << 24 : 1 << 26;
+    float[] src = new float[n];
+    Arrays.fill(src, 1.5f);
+    Pinned p = Pinned.allocate(4L * n, "bench");
+    try {
+      for (int threads : new int[] {1, 2, 4, 8, 16}) {
+        java.util.concurrent.ForkJoinPool pool = new java.util.concurrent.ForkJoinPool(threads);
+        try {
+          double ms = wall(() -> pool.submit(() -> java.util.stream.IntStream.range(0, threads)
+              .parallel().forEach(i -> {
+                int from = (int) ((long) n * i / threads);
+                int to = (int) ((long) n * (i + 1) / threads);
+                java.nio.ByteBuffer d = p.buffer.duplicate().order(java.nio.ByteOrder.nativeOrder());
+                d.position(4 * from);
+                d.asFloatBuffer().put(src, from, to - from);
+              })).join());
+          row("host staging: float[] → pinned, " + threads + " threads", n, 4L * n, ms, 0,
+              "host memory only");
+        } finally {
+          pool.shutdown();
+        }
+      }
+      for (int threads : new int[] {1, 16}) {
+        java.util.concurrent.ForkJoinPool pool = new java.util.concurrent.ForkJoinPool(threads);
+        try {
+          double ms = wall(() -> pool.submit(() -> java.util.stream.IntStream.range(0, threads)
+              .parallel().forEach(i -> {
+                dev.enter();
+                long from = (long) n * i / threads;
+                long to = (long) n * (i + 1) / threads;
+                jcuda.driver.CUDA_MEMCPY2D m = new jcuda.driver.CUDA_MEMCPY2D();
+                m.srcMemoryType = jcuda.driver.CUmemorytype.CU_MEMORYTYPE_HOST;
+                m.srcHost = Pointer.to(src).withByteOffset(4 * from);
+                m.dstMemoryType = jcuda.driver.CUmemorytype.CU_MEMORYTYPE_HOST;
+                m.dstHost = p.ptr.withByteOffset(4 * from);
+                m.WidthInBytes = 4 * (to - from);
+                m.srcPitch = m.WidthInBytes;
+                m.dstPitch = m.WidthInBytes;
+                m.Height = 1;
+                Cuda.check(jcuda.driver.JCudaDriver.cuMemcpy2D(m), "cuMemcpy2D host to host");
+              })).join());
+          row("host staging: float[] → pinned by cuMemcpy2D, " + threads + " threads", n,
+              4L * n, ms, 0, "host memory only");
+        } catch (RuntimeException ex) {
+          out.println("cuMemcpy2D staging failed: " + ex);
+        } finally {
+          pool.shutdown();
+        }
+      }
+    } finally {
+      p.free();
+    }
+  }
+
   /** Java arrays → device → Java arrays through the backend, against bare copies. */
   private void hostPath() {
+    stagingRates();
     for (int w : new int[] {1, 1024}) {
       int n = (quick ? 1 << 24 : 1 << 26) / w;
       long e = (long) n * w;
@@ -436,6 +493,11 @@ final class GpuBenchmark {
       long outBytes = 4 * e;
       double bare = bareCopy(af, bf, h.floatArray(), true);
       double barePageable = bareCopy(af, bf, h.floatArray(), false);
+      for (int threads : new int[] {4, 16}) {
+        double ms = parallelPageable(af, bf, h.floatArray(), threads);
+        row("host path: bare copy from pageable Java arrays, " + threads + " threads, " + n
+            + " × " + w, e, 12 * e, ms, bare / ms, "");
+      }
       Backend pinned = new GpuBackend(dev, GpuBackend.Config.defaults());
       Backend pageable = new GpuBackend(dev, GpuBackend.Config.defaults()
           .with(GpuBackend.Config.DEFAULT_CHUNK_BYTES, 0, false));
@@ -465,6 +527,44 @@ final class GpuBenchmark {
     }
     Arrays.sort(ms);
     return ms[runs / 2];
+  }
+
+  /** The bare pageable copies split over threads, each copying its slice (synchronous calls). */
+  private double parallelPageable(float[] a, float[] b, float[] h, int threads) {
+    long nb = 4L * a.length;
+    CUdeviceptr d = alloc(3 * nb);
+    java.util.concurrent.ExecutorService pool =
+        java.util.concurrent.Executors.newFixedThreadPool(threads);
+    try {
+      return wall(() -> {
+        List<java.util.concurrent.Future<?>> fs = new ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+          long lo = (long) a.length * t / threads;
+          long hi = (long) a.length * (t + 1) / threads;
+          fs.add(pool.submit(() -> {
+            dev.enter();
+            long off = 4 * lo;
+            long len = 4 * (hi - lo);
+            Cuda.check(cuMemcpyHtoD(d.withByteOffset(off), Pointer.to(a).withByteOffset(off), len),
+                "h2d");
+            Cuda.check(cuMemcpyHtoD(d.withByteOffset(nb + off), Pointer.to(b).withByteOffset(off),
+                len), "h2d");
+            Cuda.check(cuMemcpyDtoH(Pointer.to(h).withByteOffset(off),
+                d.withByteOffset(2 * nb + off), len), "d2h");
+          }));
+        }
+        for (java.util.concurrent.Future<?> f : fs) {
+          try {
+            f.get();
+          } catch (Exception ex) {
+            throw new RuntimeException(ex);
+          }
+        }
+      });
+    } finally {
+      pool.shutdown();
+      free(d);
+    }
   }
 
   /** One H→D copy of a and b and one D→H copy of h, from pinned or pageable host memory. */

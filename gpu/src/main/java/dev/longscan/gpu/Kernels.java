@@ -4,7 +4,7 @@ import static jcuda.driver.JCudaDriver.cuLaunchKernel;
 import static jcuda.driver.JCudaDriver.cuMemAlloc;
 import static jcuda.driver.JCudaDriver.cuMemFree;
 import static jcuda.driver.JCudaDriver.cuMemcpyDtoH;
-import static jcuda.driver.JCudaDriver.cuMemsetD32Async;
+import static jcuda.driver.JCudaDriver.cuMemsetD8Async;
 import static jcuda.driver.JCudaDriver.cuModuleGetFunction;
 
 import dev.longscan.LongscanException;
@@ -23,9 +23,13 @@ import jcuda.driver.CUstream;
  * those compiled into the fatbin, which {@link #Kernels} checks through {@code ls_info}.
  */
 final class Kernels {
-  static final int LAYOUT_VERSION = 1;
+  static final int LAYOUT_VERSION = 3;
   static final int NT = 256;
+  static final int LONG_NT = 512;
   static final int FOLD_NT = 1024;
+  /** Largest look-back windows (tiles) the kernels accept. */
+  static final int LONG_MAX_WINDOW = 256;
+  static final int WIDE_MAX_WINDOW = 8;
 
   /** Every launch in this JVM (tests check that rejected calls launch nothing). */
   static final AtomicLong LAUNCHES = new AtomicLong();
@@ -64,11 +68,12 @@ final class Kernels {
     Cuda.check(cuMemAlloc(p, 64), "cuMemAlloc(64 B) " + where);
     try {
       launch("ls_info", 1, 1, null, p);
-      int[] info = new int[11];
-      Cuda.check(cuMemcpyDtoH(Pointer.to(info), p, 44), "reading ls_info " + where);
+      int[] info = new int[16];
+      Cuda.check(cuMemcpyDtoH(Pointer.to(info), p, 64), "reading ls_info " + where);
       int[] expected = {LAYOUT_VERSION, longTile(true), longTile(false), longBackwardTile(true),
           longBackwardTile(false), wideRows(true), wideRows(false), wideBackwardRows(true),
-          wideBackwardRows(false), NT, FOLD_NT};
+          wideBackwardRows(false), NT, FOLD_NT, LONG_NT, LONG_MAX_WINDOW, WIDE_MAX_WINDOW,
+          wideLanes(true), wideLanes(false)};
       if (!java.util.Arrays.equals(info, expected)) {
         throw new LongscanException("expected kernel layout " + java.util.Arrays.toString(expected)
             + " in the fatbin " + where + ", found " + java.util.Arrays.toString(info)
@@ -82,7 +87,7 @@ final class Kernels {
   // ---- tile shapes (see long.cuh / wide.cuh)
 
   static int longTile(boolean f32) {
-    return f32 ? 256 * 16 : 256 * 8;
+    return f32 ? 512 * 16 : 512 * 8;
   }
 
   static int longBackwardTile(boolean f32) {
@@ -90,11 +95,16 @@ final class Kernels {
   }
 
   static int wideRows(boolean f32) {
-    return f32 ? 8 * 16 : 8 * 8;
+    return 8 * 16;
   }
 
   static int wideBackwardRows(boolean f32) {
-    return f32 ? 8 * 16 : 8 * 8;
+    return 8 * 8;
+  }
+
+  /** Channels per lane in the wide kernels (a group of tiles spans 32 × this many channels). */
+  static int wideLanes(boolean f32) {
+    return f32 ? 2 : 1;
   }
 
   static long ceilDiv(long x, long y) {
@@ -104,12 +114,12 @@ final class Kernels {
   /** Tiles of a scan or reduce launch over n steps of the given width. */
   static long scanTiles(boolean f32, long n, long width) {
     return width == 1 ? ceilDiv(n, longTile(f32))
-        : ceilDiv(n, wideRows(f32)) * ceilDiv(width, 32);
+        : ceilDiv(n, wideRows(f32)) * ceilDiv(width, 32L * wideLanes(f32));
   }
 
   static long backwardTiles(boolean f32, long n, long width) {
     return width == 1 ? ceilDiv(n, longBackwardTile(f32))
-        : ceilDiv(n, wideBackwardRows(f32)) * ceilDiv(width, 32);
+        : ceilDiv(n, wideBackwardRows(f32)) * ceilDiv(width, 32L * wideLanes(f32));
   }
 
   /** Time tiles (positions of per-tile partial results) of a launch. */
@@ -120,23 +130,50 @@ final class Kernels {
     return ceilDiv(n, backward ? wideBackwardRows(f32) : wideRows(f32));
   }
 
-  /** The look-back scratch of one launch: flags (tiles + 1 ints, the last the ticket), values. */
+  /**
+   * The look-back scratch of a sequence of launches on one stream: a 256-byte header holding the
+   * ticket counter, then three arrays of {@code slots} status words (8 bytes for float32, 16 for
+   * float64). It is zeroed once ({@link #zero}); each launch then uses the next epoch and the
+   * next range of tickets, so no launch needs it cleared again.
+   */
   static final class Status {
-    final CUdeviceptr flags;
-    final CUdeviceptr aggA;
-    final CUdeviceptr aggB;
-    final CUdeviceptr pre;
+    final CUdeviceptr base;
+    final long slots;
+    final long bytes;
+    private long epoch;
+    private long tickets;
 
-    Status(CUdeviceptr flags, CUdeviceptr aggA, CUdeviceptr aggB, CUdeviceptr pre) {
-      this.flags = flags;
-      this.aggA = aggA;
-      this.aggB = aggB;
-      this.pre = pre;
+    Status(CUdeviceptr base, long slots, boolean f32) {
+      this.base = base;
+      this.slots = Math.max(slots, 1);
+      this.bytes = bytes(slots, f32);
     }
 
-    /** Bytes for {@code tiles} tiles of which each holds {@code valuesPerTile} values. */
-    static long flagBytes(long tiles) {
-      return (tiles + 1) * 4;
+    static long bytes(long slots, boolean f32) {
+      return 256 + 3 * Math.max(slots, 1) * (f32 ? 8 : 16);
+    }
+  }
+
+  /** Zeroes a status area (on the stream) and restarts its epochs and tickets. */
+  void zero(CUstream st, Status s) {
+    Cuda.check(cuMemsetD8Async(s.base, (byte) 0, s.bytes, st), "cuMemsetD8Async(tile status) "
+        + where);
+    s.epoch = 0;
+    s.tickets = 0;
+  }
+
+  /** Status slots of a scan over n steps: time tiles × width. */
+  static long scanSlots(boolean f32, long n, long width) {
+    return timeTiles(f32, false, n, width) * width;
+  }
+
+  static long backwardSlots(boolean f32, long n, long width) {
+    return timeTiles(f32, true, n, width) * width;
+  }
+
+  private static void checkCapacity(Status s, long slots) {
+    if (slots > s.slots) {
+      throw new IllegalStateException("status for " + s.slots + " slots, launch needs " + slots);
     }
   }
 
@@ -145,28 +182,22 @@ final class Kernels {
         + (rev ? "rev" : "fwd") + "_" + (seg ? "seg" : "plain");
   }
 
-  private void resetStatus(CUstream st, Status s, long tiles) {
-    Cuda.check(cuMemsetD32Async(s.flags, 0, tiles + 1, st), "cuMemsetD32Async(tile status) "
-        + where);
-  }
-
-  private static CUdeviceptr ticket(Status s, long tiles) {
-    return s.flags.withByteOffset(tiles * 4);
-  }
-
   /** Scan (chunk apply) of n steps from carryIn (width values, float64) into out. */
   void scan(CUstream st, boolean f32, boolean rev, boolean seg, CUdeviceptr a, CUdeviceptr b,
       CUdeviceptr restarts, CUdeviceptr out, long n, long width, CUdeviceptr carryIn,
       CUdeviceptr carryOut, double h0Scalar, CUdeviceptr h0, Status s, int window) {
     boolean wide = width > 1;
     long tiles = scanTiles(f32, n, width);
-    resetStatus(st, s, tiles);
+    checkCapacity(s, scanSlots(f32, n, width));
+    long epoch = ++s.epoch;
+    long base = s.tickets;
+    s.tickets += tiles;
     if (!wide) {
-      launch(name("scan", false, f32, rev, seg), grid(tiles), NT, st, a, b, restarts, out, n,
-          carryIn, carryOut, h0Scalar, s.flags, s.aggA, s.aggB, s.pre, ticket(s, tiles), window);
+      launch(name("scan", false, f32, rev, seg), grid(tiles), LONG_NT, st, a, b, restarts, out, n,
+          carryIn, carryOut, h0Scalar, s.base, s.slots, base, epoch, window);
     } else {
       launch(name("scan", true, f32, rev, seg), grid(tiles), NT, st, a, b, restarts, out, n,
-          width, carryIn, carryOut, h0, s.flags, s.aggA, s.aggB, s.pre, ticket(s, tiles), window);
+          width, carryIn, carryOut, h0, s.base, s.slots, base, epoch, window);
     }
   }
 
@@ -175,7 +206,7 @@ final class Kernels {
       CUdeviceptr restarts, long n, long width, double h0Scalar, CUdeviceptr h0,
       CUdeviceptr partA, CUdeviceptr partB, CUdeviceptr partF) {
     if (width == 1) {
-      launch(name("reduce", false, f32, rev, seg), grid(scanTiles(f32, n, 1)), NT, st, a, b,
+      launch(name("reduce", false, f32, rev, seg), grid(scanTiles(f32, n, 1)), LONG_NT, st, a, b,
           restarts, n, h0Scalar, partA, partB, partF);
     } else {
       launch(name("reduce", true, f32, rev, seg), grid(scanTiles(f32, n, width)), NT, st, a, b,
@@ -207,15 +238,18 @@ final class Kernels {
       CUdeviceptr aNext, CUdeviceptr hPrev, CUdeviceptr h0, CUdeviceptr carryIn,
       CUdeviceptr carryOut, CUdeviceptr g0Parts, Status s, int window) {
     long tiles = backwardTiles(f32, n, width);
-    resetStatus(st, s, tiles);
+    checkCapacity(s, backwardSlots(f32, n, width));
+    long epoch = ++s.epoch;
+    long base = s.tickets;
+    s.tickets += tiles;
     if (width == 1) {
       launch(name("backward", false, f32, rev, seg), grid(tiles), NT, st, a, h, g, flags, ga, gb,
-          n, first, last, aNextScalar, hPrevScalar, h0Scalar, carryIn, carryOut, g0Parts,
-          s.flags, s.aggA, s.aggB, s.pre, ticket(s, tiles), window);
+          n, first, last, aNextScalar, hPrevScalar, h0Scalar, carryIn, carryOut, g0Parts, s.base,
+          s.slots, base, epoch, window);
     } else {
       launch(name("backward", true, f32, rev, seg), grid(tiles), NT, st, a, h, g, flags, ga, gb,
-          n, width, first, last, aNext, hPrev, h0, carryIn, carryOut, g0Parts, s.flags, s.aggA,
-          s.aggB, s.pre, ticket(s, tiles), window);
+          n, width, first, last, aNext, hPrev, h0, carryIn, carryOut, g0Parts, s.base, s.slots,
+          base, epoch, window);
     }
   }
 

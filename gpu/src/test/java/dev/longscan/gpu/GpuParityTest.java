@@ -7,9 +7,10 @@ import org.junit.jupiter.api.Tag;
 
 /**
  * The core parity suite against the shared GPU backend (default configuration: one chunk for
- * every size tried here, look-back window 64 tiles), with sizes around the kernels' tiles and
- * large enough for the look-back to reach a full window of predecessors (width 1, float32:
- * 64 tiles of 4096 steps).
+ * every size tried here, look-back window 128 tiles), with sizes around the kernels' tiles
+ * (width 1: 8192 / 4096 steps for float32 / float64 scans, 4096 / 2048 for backward; wide: 128
+ * and 64 steps) and one large enough for the look-back to reach a full window of predecessors
+ * (129 tiles of 8192 steps).
  */
 @Tag("gpu")
 class GpuParityTest extends BackendContract {
@@ -32,8 +33,7 @@ class GpuParityTest extends BackendContract {
   @Override
   protected int[] boundarySizes(int width) {
     if (width == 1) {
-      return new int[] {2047, 2048, 2049, 4095, 4096, 4097, 64 * 4096 + 1, 70 * 4096 - 3,
-          1_000_003};
+      return new int[] {2047, 2048, 2049, 4095, 4096, 4097, 8191, 8192, 8193, 129 * 8192 + 5};
     }
     return new int[] {63, 64, 65, 127, 128, 129, 8 * 128 + 7};
   }
