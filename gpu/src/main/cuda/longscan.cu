@@ -120,7 +120,7 @@ extern "C" __global__ void __launch_bounds__(LS_NT)
 }
 
 // Layout version and tile shapes, for the host to check against its own constants.
-#define LS_LAYOUT_VERSION 3
+#define LS_LAYOUT_VERSION 4
 extern "C" __global__ void ls_info(int* out) {
   if (threadIdx.x == 0 && blockIdx.x == 0) {
     out[0] = LS_LAYOUT_VERSION;
@@ -139,5 +139,9 @@ extern "C" __global__ void ls_info(int* out) {
     out[13] = ls::WIDE_MAX_WINDOW;
     out[14] = ls::Wide<float>::V;
     out[15] = ls::Wide<double>::V;
+    out[16] = ls::Long<float>::NT * ls::Long<float>::RIT;
+    out[17] = ls::Long<double>::NT * ls::Long<double>::RIT;
+    out[18] = (ls::Wide<float>::NT / 32) * ls::Wide<float>::RL;
+    out[19] = (ls::Wide<double>::NT / 32) * ls::Wide<double>::RL;
   }
 }

@@ -308,7 +308,7 @@ final class GpuBackend extends Backend {
       ins.add(restarts(o));
     }
     List<Pipeline.Region> outs = List.of(Pipeline.of(out));
-    int tileRows = w == 1 ? Kernels.longTile(f32) : Kernels.wideRows(f32);
+    int tileRows = Kernels.rows(Kernels.Op.SCAN, f32, w > 1);
     double[] h0 = zerosIfNull(o.initialState(), w);
     try (Call c = new Call(device)) {
       int rows = chunkRows(n, w, eb, rowBytes(ins, outs), tileRows, target);
@@ -317,7 +317,7 @@ final class GpuBackend extends Backend {
       CUdeviceptr[] carries = {state, state.withByteOffset(8L * w)};
       CUdeviceptr h0d = state.withByteOffset(16L * w);
       upload(c, state, carry, new double[w], h0);
-      Kernels.Status st = status(c, Kernels.scanSlots(f32, rows, w), f32);
+      Kernels.Status st = status(c, Kernels.slots(Kernels.Op.SCAN, f32, rows, w), f32);
       int window = w == 1 ? config.windowLong : config.windowWide;
       Pipeline.run(c, config.pinned, ins, outs, n, rows, rev, (j, lo, hi, in, outp) ->
           k.scan(c.lane.compute, f32, rev, seg, in[0], in[1], seg ? in[2] : null, outp[0],
@@ -342,12 +342,12 @@ final class GpuBackend extends Backend {
     if (seg) {
       ins.add(restarts(o));
     }
-    int tileRows = w == 1 ? Kernels.longTile(f32) : Kernels.wideRows(f32);
+    int tileRows = Kernels.rows(Kernels.Op.REDUCE, f32, w > 1);
     double[] h0 = zerosIfNull(o.initialState(), w);
     try (Call c = new Call(device)) {
       int rows = chunkRows(n, w, eb, rowBytes(ins, List.of()), tileRows, target);
       Kernels k = device.kernels;
-      long parts = Kernels.timeTiles(f32, false, rows, w);
+      long parts = Kernels.timeTiles(Kernels.Op.REDUCE, f32, rows, w);
       CUdeviceptr partA = c.alloc(8 * parts * w);
       CUdeviceptr partB = c.alloc(8 * parts * w);
       CUdeviceptr partF = c.alloc(4 * parts * w);
@@ -361,7 +361,7 @@ final class GpuBackend extends Backend {
       Pipeline.run(c, config.pinned, ins, List.of(), n, rows, rev, (j, lo, hi, in, outp) -> {
         k.reduce(c.lane.compute, f32, rev, seg, in[0], in[1], seg ? in[2] : null, hi - lo, w,
             h0[0], h0d, partA, partB, partF);
-        k.fold(c.lane.compute, w, partA, partB, partF, Kernels.timeTiles(f32, false, hi - lo, w),
+        k.fold(c.lane.compute, w, partA, partB, partF, Kernels.timeTiles(Kernels.Op.REDUCE, f32, hi - lo, w),
             runA, runB, runF);
       });
       LAST_CHUNKS.get()[0] = c.chunks;
@@ -408,7 +408,7 @@ final class GpuBackend extends Backend {
       ins.add(halo(a, h, o));
     }
     List<Pipeline.Region> outs = List.of(Pipeline.of(ga), Pipeline.of(gb));
-    int tileRows = wide ? Kernels.wideBackwardRows(f32) : Kernels.longBackwardTile(f32);
+    int tileRows = Kernels.rows(Kernels.Op.BACKWARD, f32, wide);
     double[] h0 = zerosIfNull(o.initialState(), w);
     int tFirst = rev ? n - 1 : 0;
     int tLast = rev ? 0 : n - 1;
@@ -417,14 +417,14 @@ final class GpuBackend extends Backend {
     try (Call c = new Call(device)) {
       int rows = chunkRows(n, w, eb, rowBytes(ins, outs), tileRows, target);
       Kernels k = device.kernels;
-      long parts = Kernels.timeTiles(f32, true, rows, w);
+      long parts = Kernels.timeTiles(Kernels.Op.BACKWARD, f32, rows, w);
       CUdeviceptr g0Parts = c.alloc(8 * parts * w);
       CUdeviceptr state = c.alloc(8L * 4 * w);
       CUdeviceptr[] carries = {state, state.withByteOffset(8L * w)};
       CUdeviceptr h0d = state.withByteOffset(16L * w);
       CUdeviceptr g0Run = state.withByteOffset(24L * w);
       upload(c, state, new double[w], new double[w], h0, new double[w]);
-      Kernels.Status st = status(c, Kernels.backwardSlots(f32, rows, w), f32);
+      Kernels.Status st = status(c, Kernels.slots(Kernels.Op.BACKWARD, f32, rows, w), f32);
       int window = wide ? config.windowWide : config.windowLong;
       // gradient order is the reverse of the scan order
       Pipeline.run(c, config.pinned, ins, outs, n, rows, !rev, (j, lo, hi, in, outp) -> {
@@ -443,7 +443,7 @@ final class GpuBackend extends Backend {
         k.backward(c.lane.compute, f32, rev, seg, in[0], in[1], in[2], seg ? in[fi] : null,
             outp[0], outp[1], hi - lo, w, first, last, aNext, hPrev, h0[0], aNextD, hPrevD, h0d,
             carries[j & 1], carries[(j + 1) & 1], g0Parts, st, window);
-        k.sum(c.lane.compute, w, g0Parts, Kernels.timeTiles(f32, true, hi - lo, w), g0Run);
+        k.sum(c.lane.compute, w, g0Parts, Kernels.timeTiles(Kernels.Op.BACKWARD, f32, hi - lo, w), g0Run);
       });
       LAST_CHUNKS.get()[0] = c.chunks;
       if (gradH0 != null) {

@@ -233,7 +233,7 @@ final class GpuBenchmark {
     }
     CUdeviceptr carry = alloc(16);
     Cuda.check(jcuda.driver.JCudaDriver.cuMemsetD8Async(carry, (byte) 0, 16, st), "memset");
-    Kernels.Status status = status(Kernels.scanSlots(f32, n, 1), f32);
+    Kernels.Status status = status(Kernels.slots(Kernels.Op.SCAN, f32, n, 1), f32);
     int[] windows = f32 ? new int[] {32, 64, 128, 256} : new int[] {64, 128, 256};
     for (int w : windows) {
       double ms = time(sets, s -> k.scan(st, f32, false, false, a[s], b[s], null, h[s], n, 1,
@@ -297,7 +297,7 @@ final class GpuBenchmark {
       fill(true, a[s], n, 300 + s, 0.3, 0.98, true);
       fill(true, b[s], n, 400 + s, -1, 1, false);
     }
-    long parts = Kernels.timeTiles(true, false, n, 1);
+    long parts = Kernels.timeTiles(Kernels.Op.REDUCE, true, n, 1);
     CUdeviceptr pa = alloc(8 * parts);
     CUdeviceptr pb = alloc(8 * parts);
     CUdeviceptr pf = alloc(4 * parts);
@@ -326,8 +326,8 @@ final class GpuBenchmark {
       fill(true, x[s][1], n, 600 + s, -3, 3, false);
       fill(true, x[s][2], n, 700 + s, -1, 1, false);
     }
-    long tiles = Kernels.timeTiles(true, true, n, 1);
-    Kernels.Status status = status(Kernels.backwardSlots(true, n, 1), true);
+    long tiles = Kernels.timeTiles(Kernels.Op.BACKWARD, true, n, 1);
+    Kernels.Status status = status(Kernels.slots(Kernels.Op.BACKWARD, true, n, 1), true);
     CUdeviceptr state = alloc(64);
     Cuda.check(jcuda.driver.JCudaDriver.cuMemsetD8Async(state, (byte) 0, 64, st), "memset");
     CUdeviceptr parts = alloc(8 * tiles);
@@ -366,7 +366,7 @@ final class GpuBenchmark {
     }
     CUdeviceptr carry = alloc(16 * w);
     Cuda.check(jcuda.driver.JCudaDriver.cuMemsetD8Async(carry, (byte) 0, 16 * w, st), "memset");
-    Kernels.Status status = status(Kernels.scanSlots(f32, n, w), f32);
+    Kernels.Status status = status(Kernels.slots(Kernels.Op.SCAN, f32, n, w), f32);
     for (int win : new int[] {1, 2, 4, 8}) {
       double ms = time(sets, s -> k.scan(st, f32, false, false, a[s], b[s], null, h[s], n, w,
           carry, carry.withByteOffset(8 * w), 0.0, null, status, win));
@@ -395,8 +395,8 @@ final class GpuBenchmark {
       fill(true, x[s][1], e, 1100 + s, -3, 3, false);
       fill(true, x[s][2], e, 1200 + s, -1, 1, false);
     }
-    long tt = Kernels.timeTiles(true, true, n, w);
-    Kernels.Status status = status(Kernels.backwardSlots(true, n, w), true);
+    long tt = Kernels.timeTiles(Kernels.Op.BACKWARD, true, n, w);
+    Kernels.Status status = status(Kernels.slots(Kernels.Op.BACKWARD, true, n, w), true);
     CUdeviceptr state = alloc(64 * w);
     Cuda.check(jcuda.driver.JCudaDriver.cuMemsetD8Async(state, (byte) 0, 64 * w, st), "memset");
     CUdeviceptr parts = alloc(8 * tt * w);

@@ -6,6 +6,7 @@ import static jcuda.driver.JCudaDriver.cuMemFree;
 import static jcuda.driver.JCudaDriver.cuMemcpyDtoH;
 import static jcuda.driver.JCudaDriver.cuMemsetD8Async;
 import static jcuda.driver.JCudaDriver.cuModuleGetFunction;
+import static jcuda.driver.JCudaDriver.cuOccupancyMaxActiveBlocksPerMultiprocessor;
 
 import dev.longscan.LongscanException;
 import java.util.HashMap;
@@ -23,7 +24,7 @@ import jcuda.driver.CUstream;
  * those compiled into the fatbin, which {@link #Kernels} checks through {@code ls_info}.
  */
 final class Kernels {
-  static final int LAYOUT_VERSION = 3;
+  static final int LAYOUT_VERSION = 4;
   static final int NT = 256;
   static final int LONG_NT = 512;
   static final int FOLD_NT = 1024;
@@ -36,9 +37,11 @@ final class Kernels {
 
   private final Map<String, CUfunction> functions = new HashMap<>();
   private final String where;
+  private final int multiprocessors;
 
-  Kernels(CUmodule module, String where) {
+  Kernels(CUmodule module, String where, int multiprocessors) {
     this.where = where;
+    this.multiprocessors = multiprocessors;
     for (String op : new String[] {"scan", "reduce", "backward"}) {
       for (String shape : new String[] {"long", "wide"}) {
         for (String p : new String[] {"f32", "f64"}) {
@@ -68,12 +71,15 @@ final class Kernels {
     Cuda.check(cuMemAlloc(p, 64), "cuMemAlloc(64 B) " + where);
     try {
       launch("ls_info", 1, 1, null, p);
-      int[] info = new int[16];
-      Cuda.check(cuMemcpyDtoH(Pointer.to(info), p, 64), "reading ls_info " + where);
-      int[] expected = {LAYOUT_VERSION, longTile(true), longTile(false), longBackwardTile(true),
-          longBackwardTile(false), wideRows(true), wideRows(false), wideBackwardRows(true),
-          wideBackwardRows(false), NT, FOLD_NT, LONG_NT, LONG_MAX_WINDOW, WIDE_MAX_WINDOW,
-          wideLanes(true), wideLanes(false)};
+      int[] info = new int[20];
+      Cuda.check(cuMemcpyDtoH(Pointer.to(info), p, 80), "reading ls_info " + where);
+      int[] expected = {LAYOUT_VERSION, rows(Op.SCAN, true, false), rows(Op.SCAN, false, false),
+          rows(Op.BACKWARD, true, false), rows(Op.BACKWARD, false, false),
+          rows(Op.SCAN, true, true), rows(Op.SCAN, false, true), rows(Op.BACKWARD, true, true),
+          rows(Op.BACKWARD, false, true), NT, FOLD_NT, LONG_NT, LONG_MAX_WINDOW,
+          WIDE_MAX_WINDOW, wideLanes(true), wideLanes(false), rows(Op.REDUCE, true, false),
+          rows(Op.REDUCE, false, false), rows(Op.REDUCE, true, true),
+          rows(Op.REDUCE, false, true)};
       if (!java.util.Arrays.equals(info, expected)) {
         throw new LongscanException("expected kernel layout " + java.util.Arrays.toString(expected)
             + " in the fatbin " + where + ", found " + java.util.Arrays.toString(info)
@@ -86,20 +92,33 @@ final class Kernels {
 
   // ---- tile shapes (see long.cuh / wide.cuh)
 
-  static int longTile(boolean f32) {
-    return f32 ? 512 * 16 : 512 * 8;
-  }
+  /** The three kinds of tiled launch; each has its own tile shape. */
+  enum Op { SCAN, REDUCE, BACKWARD }
 
-  static int longBackwardTile(boolean f32) {
-    return f32 ? 256 * 16 : 256 * 8;
-  }
-
-  static int wideRows(boolean f32) {
-    return 8 * 16;
-  }
-
-  static int wideBackwardRows(boolean f32) {
-    return 8 * 8;
+  /**
+   * Steps per tile: width 1, threads × items per thread (the scan and backward kernels hold
+   * two such tiles per block, one loading while the other is processed); wide, warps × steps per
+   * warp.
+   */
+  static int rows(Op op, boolean f32, boolean wide) {
+    if (!wide) {
+      switch (op) {
+        case SCAN:
+          return LONG_NT * (f32 ? 8 : 4);
+        case REDUCE:
+          return LONG_NT * (f32 ? 16 : 8);
+        default:
+          return NT * (f32 ? 8 : 4);
+      }
+    }
+    switch (op) {
+      case SCAN:
+        return 8 * 8;
+      case REDUCE:
+        return 8 * 16;
+      default:
+        return 8 * 4;
+    }
   }
 
   /** Channels per lane in the wide kernels (a group of tiles spans 32 × this many channels). */
@@ -111,23 +130,20 @@ final class Kernels {
     return (x + y - 1) / y;
   }
 
-  /** Tiles of a scan or reduce launch over n steps of the given width. */
-  static long scanTiles(boolean f32, long n, long width) {
-    return width == 1 ? ceilDiv(n, longTile(f32))
-        : ceilDiv(n, wideRows(f32)) * ceilDiv(width, 32L * wideLanes(f32));
-  }
-
-  static long backwardTiles(boolean f32, long n, long width) {
-    return width == 1 ? ceilDiv(n, longBackwardTile(f32))
-        : ceilDiv(n, wideBackwardRows(f32)) * ceilDiv(width, 32L * wideLanes(f32));
+  /** Tiles of a launch over n steps of the given width. */
+  static long tiles(Op op, boolean f32, long n, long width) {
+    long t = timeTiles(op, f32, n, width);
+    return width == 1 ? t : t * ceilDiv(width, 32L * wideLanes(f32));
   }
 
   /** Time tiles (positions of per-tile partial results) of a launch. */
-  static long timeTiles(boolean f32, boolean backward, long n, long width) {
-    if (width == 1) {
-      return ceilDiv(n, backward ? longBackwardTile(f32) : longTile(f32));
-    }
-    return ceilDiv(n, backward ? wideBackwardRows(f32) : wideRows(f32));
+  static long timeTiles(Op op, boolean f32, long n, long width) {
+    return ceilDiv(n, rows(op, f32, width > 1));
+  }
+
+  /** Status slots (or partial results) of a launch: time tiles × width. */
+  static long slots(Op op, boolean f32, long n, long width) {
+    return timeTiles(op, f32, n, width) * width;
   }
 
   /**
@@ -162,15 +178,6 @@ final class Kernels {
     s.tickets = 0;
   }
 
-  /** Status slots of a scan over n steps: time tiles × width. */
-  static long scanSlots(boolean f32, long n, long width) {
-    return timeTiles(f32, false, n, width) * width;
-  }
-
-  static long backwardSlots(boolean f32, long n, long width) {
-    return timeTiles(f32, true, n, width) * width;
-  }
-
   private static void checkCapacity(Status s, long slots) {
     if (slots > s.slots) {
       throw new IllegalStateException("status for " + s.slots + " slots, launch needs " + slots);
@@ -187,17 +194,19 @@ final class Kernels {
       CUdeviceptr restarts, CUdeviceptr out, long n, long width, CUdeviceptr carryIn,
       CUdeviceptr carryOut, double h0Scalar, CUdeviceptr h0, Status s, int window) {
     boolean wide = width > 1;
-    long tiles = scanTiles(f32, n, width);
-    checkCapacity(s, scanSlots(f32, n, width));
+    long tiles = tiles(Op.SCAN, f32, n, width);
+    checkCapacity(s, slots(Op.SCAN, f32, n, width));
     long epoch = ++s.epoch;
     long base = s.tickets;
-    s.tickets += tiles;
+    String f = name("scan", wide, f32, rev, seg);
+    int grid = persistentGrid(f, wide ? NT : LONG_NT, tiles);
+    s.tickets += tiles + grid;
     if (!wide) {
-      launch(name("scan", false, f32, rev, seg), grid(tiles), LONG_NT, st, a, b, restarts, out, n,
-          carryIn, carryOut, h0Scalar, s.base, s.slots, base, epoch, window);
+      launch(f, grid, LONG_NT, st, a, b, restarts, out, n, carryIn, carryOut, h0Scalar, s.base,
+          s.slots, base, epoch, window);
     } else {
-      launch(name("scan", true, f32, rev, seg), grid(tiles), NT, st, a, b, restarts, out, n,
-          width, carryIn, carryOut, h0, s.base, s.slots, base, epoch, window);
+      launch(f, grid, NT, st, a, b, restarts, out, n, width, carryIn, carryOut, h0, s.base,
+          s.slots, base, epoch, window);
     }
   }
 
@@ -206,10 +215,10 @@ final class Kernels {
       CUdeviceptr restarts, long n, long width, double h0Scalar, CUdeviceptr h0,
       CUdeviceptr partA, CUdeviceptr partB, CUdeviceptr partF) {
     if (width == 1) {
-      launch(name("reduce", false, f32, rev, seg), grid(scanTiles(f32, n, 1)), LONG_NT, st, a, b,
+      launch(name("reduce", false, f32, rev, seg), grid(tiles(Op.REDUCE, f32, n, 1)), LONG_NT, st, a, b,
           restarts, n, h0Scalar, partA, partB, partF);
     } else {
-      launch(name("reduce", true, f32, rev, seg), grid(scanTiles(f32, n, width)), NT, st, a, b,
+      launch(name("reduce", true, f32, rev, seg), grid(tiles(Op.REDUCE, f32, n, width)), NT, st, a, b,
           restarts, n, width, h0, partA, partB, partF);
     }
   }
@@ -237,19 +246,20 @@ final class Kernels {
       long first, long last, double aNextScalar, double hPrevScalar, double h0Scalar,
       CUdeviceptr aNext, CUdeviceptr hPrev, CUdeviceptr h0, CUdeviceptr carryIn,
       CUdeviceptr carryOut, CUdeviceptr g0Parts, Status s, int window) {
-    long tiles = backwardTiles(f32, n, width);
-    checkCapacity(s, backwardSlots(f32, n, width));
+    boolean wide = width > 1;
+    long tiles = tiles(Op.BACKWARD, f32, n, width);
+    checkCapacity(s, slots(Op.BACKWARD, f32, n, width));
     long epoch = ++s.epoch;
     long base = s.tickets;
-    s.tickets += tiles;
-    if (width == 1) {
-      launch(name("backward", false, f32, rev, seg), grid(tiles), NT, st, a, h, g, flags, ga, gb,
-          n, first, last, aNextScalar, hPrevScalar, h0Scalar, carryIn, carryOut, g0Parts, s.base,
-          s.slots, base, epoch, window);
+    String f = name("backward", wide, f32, rev, seg);
+    int grid = persistentGrid(f, NT, tiles);
+    s.tickets += tiles + grid;
+    if (!wide) {
+      launch(f, grid, NT, st, a, h, g, flags, ga, gb, n, first, last, aNextScalar, hPrevScalar,
+          h0Scalar, carryIn, carryOut, g0Parts, s.base, s.slots, base, epoch, window);
     } else {
-      launch(name("backward", true, f32, rev, seg), grid(tiles), NT, st, a, h, g, flags, ga, gb,
-          n, width, first, last, aNext, hPrev, h0, carryIn, carryOut, g0Parts, s.base, s.slots,
-          base, epoch, window);
+      launch(f, grid, NT, st, a, h, g, flags, ga, gb, n, width, first, last, aNext, hPrev, h0,
+          carryIn, carryOut, g0Parts, s.base, s.slots, base, epoch, window);
     }
   }
 
@@ -272,6 +282,22 @@ final class Kernels {
       boolean signed, int blocks) {
     launch(f32 ? "ls_fill_f32" : "ls_fill_f64", blocks, NT, st, p, n, seed, lo, hi,
         signed ? 1 : 0);
+  }
+
+  private final Map<String, Integer> resident = new java.util.concurrent.ConcurrentHashMap<>();
+
+  /**
+   * Blocks of a persistent launch (each block loops over tickets): as many as can be resident at
+   * once, at most one per tile. Results do not depend on it.
+   */
+  private int persistentGrid(String name, int threads, long tiles) {
+    int perSm = resident.computeIfAbsent(name, nm -> {
+      int[] nb = new int[1];
+      Cuda.check(cuOccupancyMaxActiveBlocksPerMultiprocessor(nb, functions.get(nm), threads, 0),
+          "cuOccupancyMaxActiveBlocksPerMultiprocessor(" + nm + ") " + where);
+      return Math.max(1, nb[0]);
+    });
+    return (int) Math.min(tiles, (long) perSm * multiprocessors);
   }
 
   private int grid(long blocks) {
