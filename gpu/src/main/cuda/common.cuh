@@ -215,50 +215,6 @@ LS_DEV long long take_ticket(unsigned long long* counter, long long base, int* s
   return *s_tile;
 }
 
-// One slot of a look-back window, polled by one thread until its word(s) carry this launch's
-// epoch, then left in shared memory: kind 1 a state (the carry entering the launch, or an
-// inclusive prefix), 2 an aggregate, 3 an aggregate that restarts, 0 nothing (before tile -1).
-//   j: the slot's tile position (-1: the carry); i: its status index; prefix: read the prefix.
-template <typename T>
-LS_DEV void poll_slot(const Status<T>& st, long long j, long long i, bool prefix, T carry,
-                      unsigned long long epoch, T* sa, T* sb, unsigned char* sk) {
-  typedef Word<T> WD;
-  typedef typename WD::W Wt;
-  if (j < -1) {
-    *sk = 0;
-    return;
-  }
-  if (j == -1) {
-    *sa = T(0);
-    *sb = carry;
-    *sk = 1;
-    return;
-  }
-  unsigned ns = 32;
-  for (;;) {
-    if (prefix) {
-      const Wt w = WD::load(st.p + i);
-      if ((WD::flag(w) >> 1) == epoch) {
-        *sa = T(0);
-        *sb = WD::value(w);
-        *sk = 1;
-        return;
-      }
-    } else {
-      const Wt x = WD::load(st.a + i);
-      const Wt y = WD::load(st.b + i);
-      if ((WD::flag(x) >> 1) == epoch && (WD::flag(y) >> 1) == epoch) {
-        *sa = WD::value(x);
-        *sb = WD::value(y);
-        *sk = (WD::flag(x) & 1) ? 3 : 2;
-        return;
-      }
-    }
-    __nanosleep(ns);
-    if (ns < 128) ns <<= 1;
-  }
-}
-
 // Waits (one thread, with a short backoff) for the inclusive prefix of status index i.
 template <typename T>
 LS_DEV T wait_prefix(const Status<T>& st, long long i, unsigned long long epoch) {
@@ -275,30 +231,6 @@ LS_DEV T wait_prefix(const Status<T>& st, long long i, unsigned long long epoch)
 template <typename T>
 LS_DEV El<T> slot_element(T a, T b, unsigned char kind) {
   return kind == 0 ? empty<T>() : el(a, b, kind != 2);
-}
-
-// Runs a tile program over tickets with two register buffers: while tile d is processed (its
-// look-back and rescan wait on other blocks), the loads of the block's next tile are in flight.
-// P provides load<B>(d) and process<B>(d) for buffers B = 0, 1. A block takes tickets until one
-// is past the end, so a launch consumes tiles + gridDim.x tickets. A block only ever waits on
-// tiles with smaller tickets, all taken by running blocks, so the loop cannot deadlock.
-template <class P>
-LS_DEV void run_tiles(P& prog, unsigned long long* counter, long long base, long long tiles,
-                      int* s_tile) {
-  long long d = take_ticket(counter, base, s_tile);
-  if (d >= tiles) return;
-  prog.template load<0>(d);
-  for (;;) {
-    const long long d1 = take_ticket(counter, base, s_tile);
-    if (d1 < tiles) prog.template load<1>(d1);
-    prog.template process<0>(d);
-    if (d1 >= tiles) return;
-    const long long d2 = take_ticket(counter, base, s_tile);
-    if (d2 < tiles) prog.template load<0>(d2);
-    prog.template process<1>(d1);
-    if (d2 >= tiles) return;
-    d = d2;
-  }
 }
 
 // Publishes the aggregate of status slot d (and, when it restarts, its prefix: the state
@@ -381,12 +313,8 @@ LS_DEV void store16(double* p, const double (&v)[N]) {
 // N flag bytes (N = 8 or 16) from an address aligned to N.
 template <int N>
 LS_DEV void load_bytes(const uint8_t* p, uint8_t (&v)[N]) {
-  static_assert(N == 4 || N == 8 || N == 16, "4, 8 or 16 flag bytes");
-  if (N == 4) {
-    const unsigned q = __ldcs(reinterpret_cast<const unsigned*>(p));
-#pragma unroll
-    for (int i = 0; i < 4; ++i) v[i % N] = (uint8_t)(q >> (8 * i));
-  } else if (N == 16) {
+  static_assert(N == 8 || N == 16, "8 or 16 flag bytes");
+  if (N == 16) {
     uint4 q = __ldcs(reinterpret_cast<const uint4*>(p));
     const unsigned w[4] = {q.x, q.y, q.z, q.w};
 #pragma unroll

@@ -8,8 +8,8 @@
 //
 // Determinism: the look-back always uses the same window. Tile d waits for the inclusive prefix
 // of tile d - W (or the carry entering the launch when d < W) and the aggregates of tiles
-// d - W + 1 .. d - 1, and composes them in a fixed pattern (the aggregates by warp scans of 32
-// slots and then in order, applied last to that prefix). The inclusive prefix of a tile is
+// d - W + 1 .. d - 1, and composes them in a fixed pattern (the aggregates per lane, then by a
+// warp scan, applied last to that prefix). The inclusive prefix of a tile is
 // therefore a fixed function of the data, W and the tile size, whatever the timing: results are
 // bitwise identical across runs. (A look-back that stops at the first predecessor whose prefix happens to
 // be ready would compose a timing-dependent number of aggregates.) W is a launch parameter.
@@ -27,69 +27,94 @@ struct Long;
 template <>
 struct Long<float> {
   static constexpr int NT = 512;   // threads per block (scan, reduce)
-  static constexpr int IT = 8;     // items per thread and buffer (scan; two buffers)
+  static constexpr int IT = 16;    // items per thread (scan)
   static constexpr int RIT = 16;   // items per thread (reduce)
   static constexpr int BNT = 256;  // threads per block (backward)
-  static constexpr int BIT = 8;    // items per thread and buffer (backward; two buffers)
+  static constexpr int BIT = 16;   // items per thread (backward)
 };
 template <>
 struct Long<double> {
   static constexpr int NT = 512;
-  static constexpr int IT = 4;
+  static constexpr int IT = 8;
   static constexpr int RIT = 8;
   static constexpr int BNT = 256;
-  static constexpr int BIT = 4;
+  static constexpr int BIT = 8;
 };
 
-// Look-back windows are at most this many tiles (8 slots per lane of one warp).
-constexpr int LONG_MAX_WINDOW = 256;
+// Look-back windows are at most this many tiles (2 slots per lane of one warp).
+constexpr int LONG_MAX_WINDOW = 64;
 
-// Look-back of tile d (see the file comment), in three steps around __syncthreads, so that the
-// chain from the prefix of tile d - W to the prefix of tile d is one poll and one multiply-add:
-//  1. slots: thread s in [1, W) reads slot s (tile d - W + s: an aggregate, the carry for tile
-//     -1, nothing before that), all at once;
-//  2. partials: warp w composes slots 32w .. 32w + 31 (a warp scan), in parallel;
-//  3. finish (thread 0): the partials in order, then the state of slot 0 (the inclusive prefix
-//     of tile d - W, waited for last, or the carry) is applied: h = C(x0).
+// Look-back of tile d (see the file comment), by one whole warp, so that the chain from the
+// prefix of tile d - W to the prefix of tile d is one poll and one multiply-add:
+//  1. lane k reads slots 1 + k m .. k m + m (m = ceil((W - 1) / 32); slot s is tile d - W + s:
+//     an aggregate, the carry for tile -1, nothing before that), all of its loads at once, and
+//     composes them in order; a warp scan composes the lanes in order: C;
+//  2. lane 0 waits for the state of slot 0 (the inclusive prefix of tile d - W, or the carry)
+//     and every lane returns C applied to it.
 template <typename T>
-struct LongLook {
-  T a[LONG_MAX_WINDOW];
-  T b[LONG_MAX_WINDOW];
-  unsigned char k[LONG_MAX_WINDOW];
-  El<T> part[LONG_MAX_WINDOW / 32];
-};
-
-template <typename T>
-LS_DEV void lookback_long_slots(const Status<T>& st, long long d, int W, T carry,
-                                unsigned long long epoch, LongLook<T>& s) {
-  const int t = threadIdx.x;
-  if (d > 0 && t >= 1 && t < W) {
-    const long long j = d - W + t;
-    poll_slot(st, j, j, false, carry, epoch, &s.a[t], &s.b[t], &s.k[t]);
+LS_DEV T lookback_long(const Status<T>& st, long long d, int W, T carry,
+                       unsigned long long epoch, int lane) {
+  typedef Word<T> WD;
+  typedef typename WD::W Wt;
+  constexpr int M = LONG_MAX_WINDOW / 32;
+  const int m = (W - 1 + 31) / 32;
+  T va[M], vb[M];
+  unsigned char kd[M];
+  unsigned pending = 0;
+#pragma unroll
+  for (int q = 0; q < M; ++q) {
+    const int s = 1 + lane * m + q;
+    const long long j = d - W + s;
+    kd[q] = 0;
+    va[q] = T(1);
+    vb[q] = T(0);
+    if (q < m && s < W && j >= -1) {
+      if (j == -1) {
+        kd[q] = 1;
+        va[q] = T(0);
+        vb[q] = carry;
+      } else {
+        pending |= 1u << q;
+      }
+    }
   }
-}
-
-template <typename T>
-LS_DEV void lookback_long_partials(long long d, int W, LongLook<T>& s) {
-  const int w = threadIdx.x >> 5, lane = threadIdx.x & 31;
-  if (d > 0 && w < (W + 31) / 32) {
-    const int i = 32 * w + lane;
-    const El<T> x = (i >= 1 && i < W) ? slot_element(s.a[i], s.b[i], s.k[i]) : empty<T>();
-    const El<T> inc = warp_inclusive<T, true, false>(x, lane);
-    if (lane == 31) s.part[w] = inc;
+  unsigned ns = 32;
+  while (pending) {
+    Wt x[M], y[M];
+#pragma unroll
+    for (int q = 0; q < M; ++q) {
+      if ((pending >> q) & 1) {
+        const long long j = d - W + 1 + lane * m + q;
+        x[q] = WD::load(st.a + j);
+        y[q] = WD::load(st.b + j);
+      }
+    }
+#pragma unroll
+    for (int q = 0; q < M; ++q) {
+      if (((pending >> q) & 1) && (WD::flag(x[q]) >> 1) == epoch &&
+          (WD::flag(y[q]) >> 1) == epoch) {
+        va[q] = WD::value(x[q]);
+        vb[q] = WD::value(y[q]);
+        kd[q] = (WD::flag(x[q]) & 1) ? 3 : 2;
+        pending &= ~(1u << q);
+      }
+    }
+    if (pending) {
+      __nanosleep(ns);
+      if (ns < 128) ns <<= 1;
+    }
   }
-}
-
-// Thread 0 only: the state entering tile d.
-template <typename T>
-LS_DEV T lookback_long_finish(const Status<T>& st, long long d, int W, T carry,
-                              unsigned long long epoch, const LongLook<T>& s) {
-  if (d == 0) return carry;
-  El<T> c = empty<T>();
-  for (int w = 0; w < (W + 31) / 32; ++w) c = cat<T, true>(c, s.part[w]);
+  El<T> acc = empty<T>();
+#pragma unroll
+  for (int q = 0; q < M; ++q) acc = cat<T, true>(acc, slot_element(va[q], vb[q], kd[q]));
+  __syncwarp();
+  const El<T> c = shfl_idx(warp_inclusive<T, true, false>(acc, lane), 31);
+  // slot 0: the prefix W tiles back; the carry when that is tile -1; before that, the carry is
+  // one of the slots and c restarts from it (x0 is not used)
   const long long j0 = d - W;
-  // j0 < -1: the carry is one of the slots and c restarts from it; x0 is not used
-  const T x0 = j0 >= 0 ? wait_prefix(st, j0, epoch) : carry;
+  T x0 = carry;
+  if (lane == 0 && j0 >= 0) x0 = wait_prefix(st, j0, epoch);
+  x0 = __shfl_sync(LS_FULL_MASK, x0, 0);
   return apply(c, x0);
 }
 
@@ -124,129 +149,82 @@ LS_DEV void thread_rescan(T (&av)[IT], const T (&bv)[IT], const uint8_t (&rv)[IT
 
 // scan / chunk apply. carry_in[0]: state entering the launch; carry_out[0]: state leaving it.
 template <typename T, bool REV, bool SEG>
-struct ScanLong {
-  static constexpr int NT = Long<T>::NT, IT = Long<T>::IT, NW = NT / 32;
-  static constexpr long long TILE = (long long)NT * IT;
-  struct Shared {
-    El<T> warp[NW];
-    T hin;
-    LongLook<T> look;
-  };
-  const T* __restrict__ a;
-  const T* __restrict__ b;
-  const uint8_t* __restrict__ rs;
-  T* __restrict__ out;
-  long long n, tiles;
-  const double* __restrict__ carry_in;
-  double* __restrict__ carry_out;
-  T h0;
-  Status<T> st;
-  unsigned long long epoch;
-  int W;
-  Shared& sh;
-  T av[2][IT], bv[2][IT];
-  uint8_t rv[2][IT];
-
-  LS_DEV ScanLong(Shared& s, Status<T> status) : st(status), sh(s) {}
-
-  LS_DEV long long first(long long d) const {
-    const long long k = REV ? tiles - 1 - d : d;
-    return k * TILE + (long long)threadIdx.x * IT;
-  }
-
-  template <int B>
-  LS_DEV void load(long long d) {
-    const long long t0 = first(d);
-    if (t0 + IT <= n) {
-      load16(a + t0, av[B]);
-      load16(b + t0, bv[B]);
-      if (SEG) load_bytes(rs + t0, rv[B]);
-    } else {
-#pragma unroll
-      for (int i = 0; i < IT; ++i) {
-        const bool in = t0 + i < n;
-        av[B][i] = in ? a[t0 + i] : T(1);
-        bv[B][i] = in ? b[t0 + i] : T(0);
-        rv[B][i] = (SEG && in) ? rs[t0 + i] : 0;
-      }
-    }
-    if (!SEG) {
-#pragma unroll
-      for (int i = 0; i < IT; ++i) rv[B][i] = 0;
-    }
-  }
-
-  template <int B>
-  LS_DEV void process(long long d) {
-    const int tid = threadIdx.x, lane = tid & 31, warp = tid >> 5;
-    const long long t0 = first(d);
-    const bool full = t0 + IT <= n;
-    const El<T> agg = full ? thread_agg<T, IT, REV, SEG, true>(av[B], bv[B], rv[B], h0, t0, n)
-                           : thread_agg<T, IT, REV, SEG, false>(av[B], bv[B], rv[B], h0, t0, n);
-    const El<T> incl = warp_inclusive<T, SEG, REV>(agg, lane);
-    const El<T> excl = warp_exclusive<T, REV>(incl, lane);
-    if (lane == (REV ? 0 : 31)) sh.warp[warp] = incl;
-    __syncthreads();
-    const int wpos = REV ? NW - 1 - warp : warp;
-    El<T> wpre = empty<T>();
-    for (int q = 0; q < wpos; ++q) wpre = cat<T, SEG>(wpre, sh.warp[REV ? NW - 1 - q : q]);
-    const El<T> texcl = cat<T, SEG>(wpre, excl);
-
-    const T carry = (T)carry_in[0];
-    El<T> tagg = empty<T>();
-    if (warp == 0) {
-#pragma unroll
-      for (int q = 0; q < NW; ++q) tagg = cat<T, SEG>(tagg, sh.warp[REV ? NW - 1 - q : q]);
-      if (lane == 0) publish_aggregate(st, d, tagg, epoch);
-    }
-    lookback_long_slots(st, d, W, carry, epoch, sh.look);
-    __syncthreads();
-    lookback_long_partials(d, W, sh.look);
-    __syncthreads();
-    if (tid == 0) {
-      const T hin = lookback_long_finish(st, d, W, carry, epoch, sh.look);
-      const T p = apply(tagg, hin);
-      if (!tagg.r) publish_prefix(st, d, p, epoch);
-      if (d == tiles - 1) carry_out[0] = (double)p;
-      sh.hin = hin;
-    }
-    __syncthreads();
-
-    const T h = apply(texcl, sh.hin);
-    if (full) {
-      thread_rescan<T, IT, REV, SEG, true>(av[B], bv[B], rv[B], h0, h, t0, n);
-      store16(out + t0, av[B]);
-    } else {
-      thread_rescan<T, IT, REV, SEG, false>(av[B], bv[B], rv[B], h0, h, t0, n);
-#pragma unroll
-      for (int i = 0; i < IT; ++i)
-        if (t0 + i < n) out[t0 + i] = av[B][i];
-    }
-  }
-};
-
-template <typename T, bool REV, bool SEG>
 LS_DEV void scan_long(const T* __restrict__ a, const T* __restrict__ b,
                       const uint8_t* __restrict__ rs, T* __restrict__ out, long long n,
                       const double* __restrict__ carry_in, double* __restrict__ carry_out,
                       double h0d, void* status, long long slots, long long ticket_base,
                       unsigned long long epoch, int W) {
-  typedef ScanLong<T, REV, SEG> P;
-  __shared__ typename P::Shared sh;
+  constexpr int NT = Long<T>::NT, IT = Long<T>::IT, NW = NT / 32;
+  const Status<T> st(status, slots);
+  constexpr long long TILE = (long long)NT * IT;
   __shared__ int s_tile;
-  P prog(sh, Status<T>(status, slots));
-  prog.a = a;
-  prog.b = b;
-  prog.rs = rs;
-  prog.out = out;
-  prog.n = n;
-  prog.tiles = (n + P::TILE - 1) / P::TILE;
-  prog.carry_in = carry_in;
-  prog.carry_out = carry_out;
-  prog.h0 = (T)h0d;
-  prog.epoch = epoch;
-  prog.W = W;
-  run_tiles(prog, prog.st.counter, ticket_base, prog.tiles, &s_tile);
+  __shared__ El<T> s_warp[NW];
+  __shared__ T s_hin;
+  const int tid = threadIdx.x, lane = tid & 31, warp = tid >> 5;
+  const long long d = take_ticket(st.counter, ticket_base, &s_tile);
+  const long long tiles = (n + TILE - 1) / TILE;
+  const long long k = REV ? tiles - 1 - d : d;
+  const long long t0 = k * TILE + (long long)tid * IT;
+  const T h0 = (T)h0d;
+  const bool full = t0 + IT <= n;
+
+  T av[IT], bv[IT];
+  uint8_t rv[IT];
+  if (full) {
+    load16(a + t0, av);
+    load16(b + t0, bv);
+    if (SEG) load_bytes(rs + t0, rv);
+  } else {
+#pragma unroll
+    for (int i = 0; i < IT; ++i) {
+      const bool in = t0 + i < n;
+      av[i] = in ? a[t0 + i] : T(1);
+      bv[i] = in ? b[t0 + i] : T(0);
+      rv[i] = (SEG && in) ? rs[t0 + i] : 0;
+    }
+  }
+  if (!SEG) {
+#pragma unroll
+    for (int i = 0; i < IT; ++i) rv[i] = 0;
+  }
+
+  const El<T> agg = full ? thread_agg<T, IT, REV, SEG, true>(av, bv, rv, h0, t0, n)
+                         : thread_agg<T, IT, REV, SEG, false>(av, bv, rv, h0, t0, n);
+  const El<T> incl = warp_inclusive<T, SEG, REV>(agg, lane);
+  const El<T> excl = warp_exclusive<T, REV>(incl, lane);
+  if (lane == (REV ? 0 : 31)) s_warp[warp] = incl;
+  __syncthreads();
+  const int wpos = REV ? NW - 1 - warp : warp;
+  El<T> wpre = empty<T>();
+  for (int q = 0; q < wpos; ++q) wpre = cat<T, SEG>(wpre, s_warp[REV ? NW - 1 - q : q]);
+  const El<T> texcl = cat<T, SEG>(wpre, excl);
+
+  if (warp == 0) {
+    const T carry = (T)carry_in[0];
+    El<T> tagg = empty<T>();
+#pragma unroll
+    for (int q = 0; q < NW; ++q) tagg = cat<T, SEG>(tagg, s_warp[REV ? NW - 1 - q : q]);
+    if (lane == 0) publish_aggregate(st, d, tagg, epoch);
+    const T hin = d > 0 ? lookback_long<T>(st, d, W, carry, epoch, lane) : carry;
+    if (lane == 0) {
+      const T p = apply(tagg, hin);
+      if (!tagg.r) publish_prefix(st, d, p, epoch);
+      if (d == tiles - 1) carry_out[0] = (double)p;
+      s_hin = hin;
+    }
+  }
+  __syncthreads();
+
+  const T h = apply(texcl, s_hin);
+  if (full) {
+    thread_rescan<T, IT, REV, SEG, true>(av, bv, rv, h0, h, t0, n);
+    store16(out + t0, av);
+  } else {
+    thread_rescan<T, IT, REV, SEG, false>(av, bv, rv, h0, h, t0, n);
+#pragma unroll
+    for (int i = 0; i < IT; ++i)
+      if (t0 + i < n) out[t0 + i] = av[i];
+  }
 }
 
 // Chunk reduce, phase 1: the summary of each tile in scan order, in float64, into
@@ -312,163 +290,6 @@ LS_DEV void reduce_long(const T* __restrict__ a, const T* __restrict__ b,
 // this launch). a_next: a at next(t) for the last step of this launch in scan order (when it
 // continues); h_prev: h at the step before the first step of this launch in scan order.
 template <typename T, bool REV, bool SEG>
-struct BackwardLong {
-  static constexpr bool GREV = !REV;  // the direction of the delta recurrence
-  static constexpr int NT = Long<T>::BNT, IT = Long<T>::BIT, NW = NT / 32;
-  static constexpr long long TILE = (long long)NT * IT;
-  struct Shared {
-    El<T> warp[NW];
-    T din;
-    double sum[NW];
-    LongLook<T> look;
-  };
-  const T* __restrict__ a;
-  const T* __restrict__ h;
-  const T* __restrict__ g;
-  const uint8_t* __restrict__ bf;
-  T* __restrict__ ga;
-  T* __restrict__ gb;
-  long long n, tiles, first_step, last_step;
-  T a_next, h_prev, h0;
-  const double* __restrict__ carry_in;
-  double* __restrict__ carry_out;
-  double* __restrict__ g0_part;
-  Status<T> st;
-  unsigned long long epoch;
-  int W;
-  Shared& sh;
-  T av[2][IT], hv[2][IT], gv[2][IT];
-  uint8_t fv[2][IT];
-  T ax[2], hx[2];
-
-  LS_DEV BackwardLong(Shared& s, Status<T> status) : st(status), sh(s) {}
-
-  LS_DEV long long first(long long d) const {
-    const long long k = GREV ? tiles - 1 - d : d;
-    return k * TILE + (long long)threadIdx.x * IT;
-  }
-
-  template <int B>
-  LS_DEV void load(long long d) {
-    const long long t0 = first(d);
-    if (t0 + IT <= n) {
-      load16(a + t0, av[B]);
-      load16(h + t0, hv[B]);
-      load16(g + t0, gv[B]);
-      if (SEG) load_bytes(bf + t0, fv[B]);
-    } else {
-#pragma unroll
-      for (int i = 0; i < IT; ++i) {
-        const bool in = t0 + i < n;
-        // beyond the end, the one value a valid step can reach is at step n: a at next(n - 1)
-        // (forward) or h at prev(n - 1) (reverse), both just outside this launch
-        av[B][i] = in ? a[t0 + i] : ((!REV && t0 + i == n) ? a_next : T(0));
-        hv[B][i] = in ? h[t0 + i] : ((REV && t0 + i == n) ? h_prev : T(0));
-        gv[B][i] = in ? g[t0 + i] : T(0);
-        fv[B][i] = (SEG && in) ? bf[t0 + i] : 0;
-      }
-    }
-    if (!SEG) {
-#pragma unroll
-      for (int i = 0; i < IT; ++i) {
-        const long long t = t0 + i;
-        fv[B][i] = (t == first_step ? BF_FROM_H0 : 0) | (t == last_step ? 0 : BF_CONT);
-      }
-    }
-    // the values just outside this thread's items: a at next(t) of its last item in time
-    // order (forward) or first (reverse), h at prev(t) of the first (forward) or last (reverse)
-    const long long tan = REV ? t0 - 1 : t0 + IT;
-    const long long thp = REV ? t0 + IT : t0 - 1;
-    ax[B] = (tan >= 0 && tan < n) ? a[tan] : a_next;
-    hx[B] = (thp >= 0 && thp < n) ? h[thp] : h_prev;
-  }
-
-  template <int B>
-  LS_DEV void process(long long d) {
-    const int tid = threadIdx.x, lane = tid & 31, warp = tid >> 5;
-    const long long t0 = first(d);
-    const bool full = t0 + IT <= n;
-    T (&A)[IT] = av[B];
-    T (&H)[IT] = hv[B];
-    T (&G)[IT] = gv[B];
-    const uint8_t (&F)[IT] = fv[B];
-    // alpha_i = a at next(t_i); hp_i = h at prev(t_i)
-#define LS_ALPHA(i) (REV ? ((i) == 0 ? ax[B] : A[(i)-1]) : ((i) == IT - 1 ? ax[B] : A[(i) + 1]))
-#define LS_HPREV(i) (REV ? ((i) == IT - 1 ? hx[B] : H[(i) + 1]) : ((i) == 0 ? hx[B] : H[(i)-1]))
-    // thread aggregate in gradient order
-    El<T> acc = empty<T>();
-#pragma unroll
-    for (int q = 0; q < IT; ++q) {
-      const int i = GREV ? IT - 1 - q : q;
-      if (full || t0 + i < n) {
-        const bool cont = (F[i] & BF_CONT) != 0;
-        acc = cat<T, true>(acc, el(cont ? LS_ALPHA(i) : T(0), G[i], !cont));
-      }
-    }
-    const El<T> incl = warp_inclusive<T, true, GREV>(acc, lane);
-    const El<T> excl = warp_exclusive<T, GREV>(incl, lane);
-    if (lane == (GREV ? 0 : 31)) sh.warp[warp] = incl;
-    __syncthreads();
-    const int wpos = GREV ? NW - 1 - warp : warp;
-    El<T> wpre = empty<T>();
-    for (int q = 0; q < wpos; ++q) wpre = cat<T, true>(wpre, sh.warp[GREV ? NW - 1 - q : q]);
-    const El<T> texcl = cat<T, true>(wpre, excl);
-
-    const T carry = (T)carry_in[0];
-    El<T> tagg = empty<T>();
-    if (warp == 0) {
-#pragma unroll
-      for (int q = 0; q < NW; ++q) tagg = cat<T, true>(tagg, sh.warp[GREV ? NW - 1 - q : q]);
-      if (lane == 0) publish_aggregate(st, d, tagg, epoch);
-    }
-    lookback_long_slots(st, d, W, carry, epoch, sh.look);
-    __syncthreads();
-    lookback_long_partials(d, W, sh.look);
-    __syncthreads();
-    if (tid == 0) {
-      const T din = lookback_long_finish(st, d, W, carry, epoch, sh.look);
-      const T p = apply(tagg, din);
-      if (!tagg.r) publish_prefix(st, d, p, epoch);
-      if (d == tiles - 1) carry_out[0] = (double)p;
-      sh.din = din;
-    }
-    __syncthreads();
-
-    T delta = apply(texcl, sh.din);
-    double g0 = 0.0;
-#pragma unroll
-    for (int q = 0; q < IT; ++q) {
-      const int i = GREV ? IT - 1 - q : q;
-      if (full || t0 + i < n) {
-        const bool cont = (F[i] & BF_CONT) != 0;
-        const bool from_h0 = (F[i] & BF_FROM_H0) != 0;
-        delta = cont ? mad(LS_ALPHA(i), delta, G[i]) : G[i];
-        const T hp = from_h0 ? h0 : LS_HPREV(i);
-        if (from_h0) g0 += (double)A[i] * (double)delta;
-        H[i] = hp * delta;  // gradA (H[i] is not needed any more: see LS_HPREV's order)
-        G[i] = delta;       // gradB
-      }
-    }
-#undef LS_ALPHA
-#undef LS_HPREV
-    if (full) {
-      store16(ga + t0, H);
-      store16(gb + t0, G);
-    } else {
-#pragma unroll
-      for (int i = 0; i < IT; ++i) {
-        if (t0 + i < n) {
-          ga[t0 + i] = H[i];
-          gb[t0 + i] = G[i];
-        }
-      }
-    }
-    const double s = block_sum<NT>(g0, sh.sum);
-    if (tid == 0) g0_part[d] = s;
-  }
-};
-
-template <typename T, bool REV, bool SEG>
 LS_DEV void backward_long(const T* __restrict__ a, const T* __restrict__ h, const T* __restrict__ g,
                           const uint8_t* __restrict__ bf, T* __restrict__ ga, T* __restrict__ gb,
                           long long n, long long first, long long last, double a_next_d,
@@ -476,29 +297,127 @@ LS_DEV void backward_long(const T* __restrict__ a, const T* __restrict__ h, cons
                           double* __restrict__ carry_out, double* __restrict__ g0_part,
                           void* status, long long slots, long long ticket_base,
                           unsigned long long epoch, int W) {
-  typedef BackwardLong<T, REV, SEG> P;
-  __shared__ typename P::Shared sh;
+  constexpr bool GREV = !REV;  // the direction of the delta recurrence
+  constexpr int NT = Long<T>::BNT, IT = Long<T>::BIT, NW = NT / 32;
+  const Status<T> st(status, slots);
+  constexpr long long TILE = (long long)NT * IT;
+  constexpr int NX = REV ? -1 : 1;  // next(t) - t in time
   __shared__ int s_tile;
-  P prog(sh, Status<T>(status, slots));
-  prog.a = a;
-  prog.h = h;
-  prog.g = g;
-  prog.bf = bf;
-  prog.ga = ga;
-  prog.gb = gb;
-  prog.n = n;
-  prog.tiles = (n + P::TILE - 1) / P::TILE;
-  prog.first_step = first;
-  prog.last_step = last;
-  prog.a_next = (T)a_next_d;
-  prog.h_prev = (T)h_prev_d;
-  prog.h0 = (T)h0d;
-  prog.carry_in = carry_in;
-  prog.carry_out = carry_out;
-  prog.g0_part = g0_part;
-  prog.epoch = epoch;
-  prog.W = W;
-  run_tiles(prog, prog.st.counter, ticket_base, prog.tiles, &s_tile);
+  __shared__ El<T> s_warp[NW];
+  __shared__ T s_din;
+  __shared__ double s_sum[NW];
+  const int tid = threadIdx.x, lane = tid & 31, warp = tid >> 5;
+  const long long d = take_ticket(st.counter, ticket_base, &s_tile);
+  const long long tiles = (n + TILE - 1) / TILE;
+  const long long k = GREV ? tiles - 1 - d : d;
+  const long long t0 = k * TILE + (long long)tid * IT;
+  const bool full = t0 + IT <= n;
+  const T a_next = (T)a_next_d, h_prev = (T)h_prev_d, h0 = (T)h0d;
+
+  T av[IT], hv[IT], gv[IT];
+  uint8_t fv[IT];
+  if (full) {
+    load16(a + t0, av);
+    load16(h + t0, hv);
+    load16(g + t0, gv);
+    if (SEG) load_bytes(bf + t0, fv);
+  } else {
+#pragma unroll
+    for (int i = 0; i < IT; ++i) {
+      const bool in = t0 + i < n;
+      // beyond the end, the one value a valid step can reach is at step n: a at next(n - 1)
+      // (forward) or h at prev(n - 1) (reverse), both just outside this launch
+      av[i] = in ? a[t0 + i] : ((!REV && t0 + i == n) ? a_next : T(0));
+      hv[i] = in ? h[t0 + i] : ((REV && t0 + i == n) ? h_prev : T(0));
+      gv[i] = in ? g[t0 + i] : T(0);
+      fv[i] = (SEG && in) ? bf[t0 + i] : 0;
+    }
+  }
+  if (!SEG) {
+#pragma unroll
+    for (int i = 0; i < IT; ++i) {
+      const long long t = t0 + i;
+      fv[i] = (t == first ? BF_FROM_H0 : 0) | (t == last ? 0 : BF_CONT);
+    }
+  }
+  // the values just outside this thread's items: a at next(t) of its last item in time order
+  // (forward) or first (reverse), h at prev(t) of the first (forward) or last (reverse)
+  const long long tan = REV ? t0 - 1 : t0 + IT;
+  const long long thp = REV ? t0 + IT : t0 - 1;
+  const T ax = (tan >= 0 && tan < n) ? a[tan] : a_next;
+  const T hx = (thp >= 0 && thp < n) ? h[thp] : h_prev;
+
+  // alpha_i = a at next(t_i); hp_i = h at prev(t_i)
+#define LS_ALPHA(i) (REV ? ((i) == 0 ? ax : av[(i)-1]) : ((i) == IT - 1 ? ax : av[(i) + 1]))
+#define LS_HPREV(i) (REV ? ((i) == IT - 1 ? hx : hv[(i) + 1]) : ((i) == 0 ? hx : hv[(i)-1]))
+  (void)NX;
+
+  // thread aggregate in gradient order
+  El<T> acc = empty<T>();
+#pragma unroll
+  for (int q = 0; q < IT; ++q) {
+    const int i = GREV ? IT - 1 - q : q;
+    if (full || t0 + i < n) {
+      const bool cont = (fv[i] & BF_CONT) != 0;
+      acc = cat<T, true>(acc, el(cont ? LS_ALPHA(i) : T(0), gv[i], !cont));
+    }
+  }
+  const El<T> incl = warp_inclusive<T, true, GREV>(acc, lane);
+  const El<T> excl = warp_exclusive<T, GREV>(incl, lane);
+  if (lane == (GREV ? 0 : 31)) s_warp[warp] = incl;
+  __syncthreads();
+  const int wpos = GREV ? NW - 1 - warp : warp;
+  El<T> wpre = empty<T>();
+  for (int q = 0; q < wpos; ++q) wpre = cat<T, true>(wpre, s_warp[GREV ? NW - 1 - q : q]);
+  const El<T> texcl = cat<T, true>(wpre, excl);
+
+  if (warp == 0) {
+    const T carry = (T)carry_in[0];
+    El<T> tagg = empty<T>();
+#pragma unroll
+    for (int q = 0; q < NW; ++q) tagg = cat<T, true>(tagg, s_warp[GREV ? NW - 1 - q : q]);
+    if (lane == 0) publish_aggregate(st, d, tagg, epoch);
+    const T din = d > 0 ? lookback_long<T>(st, d, W, carry, epoch, lane) : carry;
+    if (lane == 0) {
+      const T p = apply(tagg, din);
+      if (!tagg.r) publish_prefix(st, d, p, epoch);
+      if (d == tiles - 1) carry_out[0] = (double)p;
+      s_din = din;
+    }
+  }
+  __syncthreads();
+
+  T delta = apply(texcl, s_din);
+  double g0 = 0.0;
+#pragma unroll
+  for (int q = 0; q < IT; ++q) {
+    const int i = GREV ? IT - 1 - q : q;
+    if (full || t0 + i < n) {
+      const bool cont = (fv[i] & BF_CONT) != 0;
+      const bool from_h0 = (fv[i] & BF_FROM_H0) != 0;
+      delta = cont ? mad(LS_ALPHA(i), delta, gv[i]) : gv[i];
+      const T hp = from_h0 ? h0 : LS_HPREV(i);
+      if (from_h0) g0 += (double)av[i] * (double)delta;
+      hv[i] = hp * delta;  // gradA (hv[i] is not needed any more: see LS_HPREV's order)
+      gv[i] = delta;       // gradB
+    }
+  }
+#undef LS_ALPHA
+#undef LS_HPREV
+  if (full) {
+    store16(ga + t0, hv);
+    store16(gb + t0, gv);
+  } else {
+#pragma unroll
+    for (int i = 0; i < IT; ++i) {
+      if (t0 + i < n) {
+        ga[t0 + i] = hv[i];
+        gb[t0 + i] = gv[i];
+      }
+    }
+  }
+  const double s = block_sum<NT>(g0, s_sum);
+  if (tid == 0) g0_part[d] = s;
 }
 
 }  // namespace ls

@@ -120,7 +120,7 @@ extern "C" __global__ void __launch_bounds__(LS_NT)
 }
 
 // Layout version and tile shapes, for the host to check against its own constants.
-#define LS_LAYOUT_VERSION 4
+#define LS_LAYOUT_VERSION 5
 extern "C" __global__ void ls_info(int* out) {
   if (threadIdx.x == 0 && blockIdx.x == 0) {
     out[0] = LS_LAYOUT_VERSION;

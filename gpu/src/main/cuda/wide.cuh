@@ -21,17 +21,17 @@ template <>
 struct Wide<float> {
   static constexpr int NT = 256;
   static constexpr int V = 2;    // channels per lane
-  static constexpr int L = 8;    // steps per warp and buffer (scan; two buffers)
+  static constexpr int L = 16;   // steps per warp (scan)
   static constexpr int RL = 16;  // steps per warp (reduce)
-  static constexpr int BL = 4;   // steps per warp and buffer (backward; two buffers)
+  static constexpr int BL = 8;   // steps per warp (backward)
 };
 template <>
 struct Wide<double> {
   static constexpr int NT = 256;
   static constexpr int V = 1;
-  static constexpr int L = 8;
+  static constexpr int L = 16;
   static constexpr int RL = 16;
-  static constexpr int BL = 4;
+  static constexpr int BL = 8;
 };
 
 // Look-back windows of the wide kernels are at most this many tiles (one warp per slot).
@@ -76,42 +76,79 @@ LS_DEV void store_lane(T* p, int nv, bool vec, const T (&x)[V]) {
     if (v < nv) __stcs(p + v, x[v]);
 }
 
-// Look-back of tile position kpos for the lanes' channels, in two steps around a
-// __syncthreads. poll: warp w < W polls slot w (tile position kpos - W + w) of its lane's
-// channels.
+// Look-back of tile position kpos for the V channels of this lane (warp 0): the aggregates of
+// slots 1 .. W - 1 (tile positions kpos - W + 1 .. kpos - 1) composed in order, then applied to
+// the state of slot 0 (the inclusive prefix of tile position kpos - W, or the carry). The
+// channels' words are polled together; lanes without channels (nv = 0) do not poll.
 template <typename T, int V>
-struct WideLook {
-  T a[WIDE_MAX_WINDOW][32 * V];
-  T b[WIDE_MAX_WINDOW][32 * V];
-  unsigned char k[WIDE_MAX_WINDOW][32 * V];
-};
-
-template <typename T, int V>
-LS_DEV void lookback_wide_poll(const Status<T>& st, long long kpos, long long D, long long c0,
-                               int nv, int W, const T (&carry)[V], unsigned long long epoch,
-                               WideLook<T, V>& s) {
-  const int w = threadIdx.x >> 5, lane = threadIdx.x & 31;
-  if (kpos > 0 && w < W) {
-    const long long j = kpos - W + w;
+LS_DEV void lookback_wide(const Status<T>& st, long long kpos, long long D, long long c0, int nv,
+                          int W, const T (&carry)[V], unsigned long long epoch, T (&h)[V]) {
+  typedef Word<T> WD;
+  typedef typename WD::W Wt;
+  El<T> acc[V];
 #pragma unroll
-    for (int v = 0; v < V; ++v) {
-      const int i = lane * V + v;
-      if (v < nv) {
-        poll_slot(st, j, j * D + c0 + v, w == 0, carry[v], epoch, &s.a[w][i], &s.b[w][i],
-                  &s.k[w][i]);
-      } else {
-        s.k[w][i] = 0;
+  for (int v = 0; v < V; ++v) acc[v] = empty<T>();
+  for (int s = 1; s < W; ++s) {
+    const long long j = kpos - W + s;
+    if (j < -1) continue;
+    if (j == -1) {
+#pragma unroll
+      for (int v = 0; v < V; ++v) acc[v] = cat<T, true>(acc[v], el(T(0), carry[v], true));
+      continue;
+    }
+    unsigned pending = (1u << nv) - 1;
+    unsigned ns = 32;
+    while (pending) {
+      Wt x[V], y[V];
+#pragma unroll
+      for (int v = 0; v < V; ++v) {
+        if ((pending >> v) & 1) {
+          x[v] = WD::load(st.a + j * D + c0 + v);
+          y[v] = WD::load(st.b + j * D + c0 + v);
+        }
+      }
+#pragma unroll
+      for (int v = 0; v < V; ++v) {
+        if (((pending >> v) & 1) && (WD::flag(x[v]) >> 1) == epoch &&
+            (WD::flag(y[v]) >> 1) == epoch) {
+          acc[v] = cat<T, true>(acc[v], el(WD::value(x[v]), WD::value(y[v]),
+                                           (WD::flag(x[v]) & 1) != 0));
+          pending &= ~(1u << v);
+        }
+      }
+      if (pending) {
+        __nanosleep(ns);
+        if (ns < 128) ns <<= 1;
       }
     }
   }
-}
-
-// compose (warp 0): the slots of channel i (= lane * V + v) in order.
-template <typename T, int V>
-LS_DEV T lookback_wide_compose(int W, const WideLook<T, V>& s, int i) {
-  El<T> acc = empty<T>();
-  for (int w = 0; w < W; ++w) acc = cat<T, true>(acc, slot_element(s.a[w][i], s.b[w][i], s.k[w][i]));
-  return acc.b;
+  const long long j0 = kpos - W;
+  T x0[V];
+#pragma unroll
+  for (int v = 0; v < V; ++v) x0[v] = carry[v];
+  if (j0 >= 0) {
+    unsigned pending = (1u << nv) - 1;
+    unsigned ns = 32;
+    while (pending) {
+      Wt w[V];
+#pragma unroll
+      for (int v = 0; v < V; ++v)
+        if ((pending >> v) & 1) w[v] = WD::load(st.p + j0 * D + c0 + v);
+#pragma unroll
+      for (int v = 0; v < V; ++v) {
+        if (((pending >> v) & 1) && (WD::flag(w[v]) >> 1) == epoch) {
+          x0[v] = WD::value(w[v]);
+          pending &= ~(1u << v);
+        }
+      }
+      if (pending) {
+        __nanosleep(ns);
+        if (ns < 128) ns <<= 1;
+      }
+    }
+  }
+#pragma unroll
+  for (int v = 0; v < V; ++v) h[v] = apply(acc[v], x0[v]);
 }
 
 // The tile of ticket d: channel group, time tile, first channel of this lane, channels it has.
@@ -139,157 +176,110 @@ LS_DEV WideTile wide_tile(long long d, long long n, long long D, long long rows,
 
 // scan / chunk apply over n steps of width D. carry_in/out, h0p: D values.
 template <typename T, bool REV, bool SEG>
-struct ScanWide {
-  static constexpr int NT = Wide<T>::NT, L = Wide<T>::L, V = Wide<T>::V, NW = NT / 32;
-  static constexpr long long ROWS = (long long)NW * L;
-  struct Shared {
-    El<T> warp[NW][32 * V];
-    T hin[32 * V];
-    WideLook<T, V> look;
-  };
-  const T* __restrict__ a;
-  const T* __restrict__ b;
-  const uint8_t* __restrict__ rs;
-  T* __restrict__ out;
-  long long n, D, tiles;
-  const double* __restrict__ carry_in;
-  double* __restrict__ carry_out;
-  const double* __restrict__ h0p;
-  Status<T> st;
-  unsigned long long epoch;
-  int W;
-  bool vec;
-  Shared& sh;
-  T av[2][L][V], bv[2][L][V];
-  unsigned rmask[2];
-
-  LS_DEV ScanWide(Shared& s, Status<T> status) : st(status), sh(s) {}
-
-  template <int B>
-  LS_DEV void load(long long d) {
-    const WideTile t = wide_tile<V>(d, n, D, ROWS, L, REV);
-    const T* pa = a + (t.r0 * D + t.c0);
-    const T* pb = b + (t.r0 * D + t.c0);
+LS_DEV void scan_wide(const T* __restrict__ a, const T* __restrict__ b,
+                      const uint8_t* __restrict__ rs, T* __restrict__ out, long long n, long long D,
+                      const double* __restrict__ carry_in, double* __restrict__ carry_out,
+                      const double* __restrict__ h0p, void* status, long long slots,
+                      long long ticket_base, unsigned long long epoch, int W) {
+  constexpr int NT = Wide<T>::NT, L = Wide<T>::L, V = Wide<T>::V, NW = NT / 32;
+  constexpr long long ROWS = (long long)NW * L;
+  const Status<T> st(status, slots);
+  __shared__ int s_tile;
+  __shared__ El<T> s_warp[NW][32 * V];
+  __shared__ T s_hin[32 * V];
+  const int tid = threadIdx.x, lane = tid & 31, warp = tid >> 5;
+  const long long d = take_ticket(st.counter, ticket_base, &s_tile);
+  const WideTile t = wide_tile<V>(d, n, D, ROWS, L, REV);
+  const bool vec = (D % V) == 0;
+  T h0[V];
 #pragma unroll
-    for (int i = 0; i < L; ++i) {
-      const int nv = i < t.nr ? t.nv : 0;
-      load_lane<T, V>(pa + i * D, nv, vec, T(1), av[B][i]);
-      load_lane<T, V>(pb + i * D, nv, vec, T(0), bv[B][i]);
-    }
-    unsigned m = 0;
-    if (SEG) {
+  for (int v = 0; v < V; ++v) h0[v] = (SEG && v < t.nv) ? (T)h0p[t.c0 + v] : T(0);
+
+  T av[L][V], bv[L][V];
+  const T* pa = a + (t.r0 * D + t.c0);
+  const T* pb = b + (t.r0 * D + t.c0);
 #pragma unroll
-      for (int i = 0; i < L; ++i)
-        if (i < t.nr && rs[t.r0 + i]) m |= 1u << i;
+  for (int i = 0; i < L; ++i) {
+    const int nv = i < t.nr ? t.nv : 0;
+    load_lane<T, V>(pa + i * D, nv, vec, T(1), av[i]);
+    load_lane<T, V>(pb + i * D, nv, vec, T(0), bv[i]);
+  }
+  unsigned rmask = 0;
+  if (SEG) {
+#pragma unroll
+    for (int i = 0; i < L; ++i)
+      if (i < t.nr && rs[t.r0 + i]) rmask |= 1u << i;
+  }
+#pragma unroll
+  for (int v = 0; v < V; ++v) {
+    El<T> acc = empty<T>();
+#pragma unroll
+    for (int q = 0; q < L; ++q) {
+      const int i = REV ? L - 1 - q : q;
+      if (i < t.nr) {
+        acc = cat<T, SEG>(acc, (SEG && ((rmask >> i) & 1))
+                                   ? el(T(0), mad(av[i][v], h0[v], bv[i][v]), true)
+                                   : el(av[i][v], bv[i][v], false));
+      }
     }
-    rmask[B] = m;
+    s_warp[warp][lane * V + v] = acc;
+  }
+  __syncthreads();
+  const int wpos = REV ? NW - 1 - warp : warp;
+  El<T> wpre[V];
+#pragma unroll
+  for (int v = 0; v < V; ++v) {
+    wpre[v] = empty<T>();
+    for (int q = 0; q < wpos; ++q)
+      wpre[v] = cat<T, SEG>(wpre[v], s_warp[REV ? NW - 1 - q : q][lane * V + v]);
   }
 
-  template <int B>
-  LS_DEV void process(long long d) {
-    const int lane = threadIdx.x & 31, warp = threadIdx.x >> 5;
-    const WideTile t = wide_tile<V>(d, n, D, ROWS, L, REV);
-    const unsigned rm = rmask[B];
-    T h0[V];
-#pragma unroll
-    for (int v = 0; v < V; ++v) h0[v] = (SEG && v < t.nv) ? (T)h0p[t.c0 + v] : T(0);
-#pragma unroll
-    for (int v = 0; v < V; ++v) {
-      El<T> acc = empty<T>();
-#pragma unroll
-      for (int q = 0; q < L; ++q) {
-        const int i = REV ? L - 1 - q : q;
-        if (i < t.nr) {
-          acc = cat<T, SEG>(acc, (SEG && ((rm >> i) & 1))
-                                     ? el(T(0), mad(av[B][i][v], h0[v], bv[B][i][v]), true)
-                                     : el(av[B][i][v], bv[B][i][v], false));
-        }
-      }
-      sh.warp[warp][lane * V + v] = acc;
-    }
-    __syncthreads();
-    const int wpos = REV ? NW - 1 - warp : warp;
-    El<T> wpre[V];
-#pragma unroll
-    for (int v = 0; v < V; ++v) {
-      wpre[v] = empty<T>();
-      for (int q = 0; q < wpos; ++q)
-        wpre[v] = cat<T, SEG>(wpre[v], sh.warp[REV ? NW - 1 - q : q][lane * V + v]);
-    }
+  if (warp == 0) {
     T carry[V];
     El<T> tagg[V];
 #pragma unroll
     for (int v = 0; v < V; ++v) {
       carry[v] = v < t.nv ? (T)carry_in[t.c0 + v] : T(0);
       tagg[v] = empty<T>();
+#pragma unroll
+      for (int q = 0; q < NW; ++q)
+        tagg[v] = cat<T, SEG>(tagg[v], s_warp[REV ? NW - 1 - q : q][lane * V + v]);
+      if (v < t.nv) publish_aggregate(st, t.kpos * D + t.c0 + v, tagg[v], epoch);
     }
-    if (warp == 0) {
+    T hin[V];
+    if (t.kpos > 0) {
+      lookback_wide<T, V>(st, t.kpos, D, t.c0, t.nv, W, carry, epoch, hin);
+    } else {
 #pragma unroll
-      for (int v = 0; v < V; ++v) {
-#pragma unroll
-        for (int q = 0; q < NW; ++q)
-          tagg[v] = cat<T, SEG>(tagg[v], sh.warp[REV ? NW - 1 - q : q][lane * V + v]);
-        if (v < t.nv) publish_aggregate(st, t.kpos * D + t.c0 + v, tagg[v], epoch);
-      }
+      for (int v = 0; v < V; ++v) hin[v] = carry[v];
     }
-    lookback_wide_poll<T, V>(st, t.kpos, D, t.c0, t.nv, W, carry, epoch, sh.look);
-    __syncthreads();
-    if (warp == 0) {
 #pragma unroll
-      for (int v = 0; v < V; ++v) {
-        const T hin = t.kpos > 0 ? lookback_wide_compose<T, V>(W, sh.look, lane * V + v) : carry[v];
-        const T p = apply(tagg[v], hin);
-        if (v < t.nv && !tagg[v].r) publish_prefix(st, t.kpos * D + t.c0 + v, p, epoch);
-        if (t.kpos == t.K - 1 && v < t.nv) carry_out[t.c0 + v] = (double)p;
-        sh.hin[lane * V + v] = hin;
-      }
-    }
-    __syncthreads();
-
-    T h[V];
-#pragma unroll
-    for (int v = 0; v < V; ++v) h[v] = apply(wpre[v], sh.hin[lane * V + v]);
-    T* po = out + (t.r0 * D + t.c0);
-#pragma unroll
-    for (int q = 0; q < L; ++q) {
-      const int i = REV ? L - 1 - q : q;
-      if (i < t.nr) {
-#pragma unroll
-        for (int v = 0; v < V; ++v) {
-          h[v] = (SEG && ((rm >> i) & 1)) ? mad(av[B][i][v], h0[v], bv[B][i][v])
-                                          : mad(av[B][i][v], h[v], bv[B][i][v]);
-          av[B][i][v] = h[v];
-        }
-        store_lane<T, V>(po + i * D, t.nv, vec, av[B][i]);
-      }
+    for (int v = 0; v < V; ++v) {
+      const T p = apply(tagg[v], hin[v]);
+      if (v < t.nv && !tagg[v].r) publish_prefix(st, t.kpos * D + t.c0 + v, p, epoch);
+      if (t.kpos == t.K - 1 && v < t.nv) carry_out[t.c0 + v] = (double)p;
+      s_hin[lane * V + v] = hin[v];
     }
   }
-};
+  __syncthreads();
 
-template <typename T, bool REV, bool SEG>
-LS_DEV void scan_wide(const T* __restrict__ a, const T* __restrict__ b,
-                      const uint8_t* __restrict__ rs, T* __restrict__ out, long long n, long long D,
-                      const double* __restrict__ carry_in, double* __restrict__ carry_out,
-                      const double* __restrict__ h0p, void* status, long long slots,
-                      long long ticket_base, unsigned long long epoch, int W) {
-  typedef ScanWide<T, REV, SEG> P;
-  __shared__ typename P::Shared sh;
-  __shared__ int s_tile;
-  P prog(sh, Status<T>(status, slots));
-  prog.a = a;
-  prog.b = b;
-  prog.rs = rs;
-  prog.out = out;
-  prog.n = n;
-  prog.D = D;
-  prog.tiles = ((n + P::ROWS - 1) / P::ROWS) * ((D + 32 * P::V - 1) / (32 * P::V));
-  prog.carry_in = carry_in;
-  prog.carry_out = carry_out;
-  prog.h0p = h0p;
-  prog.epoch = epoch;
-  prog.W = W;
-  prog.vec = (D % P::V) == 0;
-  run_tiles(prog, prog.st.counter, ticket_base, prog.tiles, &s_tile);
+  T h[V];
+#pragma unroll
+  for (int v = 0; v < V; ++v) h[v] = apply(wpre[v], s_hin[lane * V + v]);
+  T* po = out + (t.r0 * D + t.c0);
+#pragma unroll
+  for (int q = 0; q < L; ++q) {
+    const int i = REV ? L - 1 - q : q;
+    if (i < t.nr) {
+#pragma unroll
+      for (int v = 0; v < V; ++v) {
+        h[v] = (SEG && ((rmask >> i) & 1)) ? mad(av[i][v], h0[v], bv[i][v])
+                                           : mad(av[i][v], h[v], bv[i][v]);
+        av[i][v] = h[v];
+      }
+      store_lane<T, V>(po + i * D, t.nv, vec, av[i]);
+    }
+  }
 }
 
 // Chunk reduce, phase 1: per tile (position kpos in scan order) and channel, the summary in
@@ -363,195 +353,6 @@ LS_DEV void reduce_wide(const T* __restrict__ a, const T* __restrict__ b,
 // the step before its first); h0p: D values; g0_part[kpos * D + c]: per tile position in
 // gradient order and channel, the partial sums of a_t * delta_t over steps that start from h0.
 template <typename T, bool REV, bool SEG>
-struct BackwardWide {
-  static constexpr bool GREV = !REV;
-  static constexpr int NT = Wide<T>::NT, L = Wide<T>::BL, V = Wide<T>::V, NW = NT / 32;
-  static constexpr long long ROWS = (long long)NW * L;
-  struct Shared {
-    El<T> warp[NW][32 * V];
-    T din[32 * V];
-    double sum[NW][32 * V];
-    WideLook<T, V> look;
-  };
-  const T* __restrict__ a;
-  const T* __restrict__ h;
-  const T* __restrict__ g;
-  const uint8_t* __restrict__ bf;
-  T* __restrict__ ga;
-  T* __restrict__ gb;
-  long long n, D, tiles, first_step, last_step;
-  const T* __restrict__ a_next;
-  const T* __restrict__ h_prev;
-  const double* __restrict__ h0p;
-  const double* __restrict__ carry_in;
-  double* __restrict__ carry_out;
-  double* __restrict__ g0_part;
-  Status<T> st;
-  unsigned long long epoch;
-  int W;
-  bool vec;
-  Shared& sh;
-  T av[2][L][V], hv[2][L][V], gv[2][L][V];
-  T ax[2][V], hx[2][V];
-  unsigned from_h0[2], cont[2];
-
-  LS_DEV BackwardWide(Shared& s, Status<T> status) : st(status), sh(s) {}
-
-  template <int B>
-  LS_DEV void load(long long d) {
-    const WideTile t = wide_tile<V>(d, n, D, ROWS, L, GREV);
-    const long long base = t.r0 * D + t.c0;
-    const int nr = t.nr;
-#pragma unroll
-    for (int i = 0; i < L; ++i) {
-      const int nv = i < nr ? t.nv : 0;
-      load_lane<T, V>(a + base + i * D, nv, vec, T(0), av[B][i]);
-      load_lane<T, V>(h + base + i * D, nv, vec, T(0), hv[B][i]);
-      load_lane<T, V>(g + base + i * D, nv, vec, T(0), gv[B][i]);
-    }
-    // bit i: step r0 + i starts from h0 / its next step in scan order continues from it
-    unsigned fh = 0, ct = 0;
-#pragma unroll
-    for (int i = 0; i < L; ++i) {
-      if (i < nr) {
-        if (SEG) {
-          const uint8_t f = bf[t.r0 + i];
-          if (f & BF_FROM_H0) fh |= 1u << i;
-          if (f & BF_CONT) ct |= 1u << i;
-        } else {
-          if (t.r0 + i == first_step) fh |= 1u << i;
-          if (t.r0 + i != last_step) ct |= 1u << i;
-        }
-      }
-    }
-    from_h0[B] = fh;
-    cont[B] = ct;
-    // a at next(t) of the warp's extreme step in that direction, h at prev(t) of the other
-    // one; for a warp that ends the launch, the halo rows
-    const long long tan = REV ? t.r0 - 1 : t.r0 + nr;
-    const long long thp = REV ? t.r0 + nr : t.r0 - 1;
-#pragma unroll
-    for (int v = 0; v < V; ++v) {
-      ax[B][v] = T(0);
-      hx[B][v] = T(0);
-      if (v < t.nv && nr > 0) {
-        ax[B][v] = (tan >= 0 && tan < n) ? a[tan * D + t.c0 + v] : a_next[t.c0 + v];
-        hx[B][v] = (thp >= 0 && thp < n) ? h[thp * D + t.c0 + v] : h_prev[t.c0 + v];
-      }
-    }
-  }
-
-  template <int B>
-  LS_DEV void process(long long d) {
-    const int lane = threadIdx.x & 31, warp = threadIdx.x >> 5;
-    const WideTile t = wide_tile<V>(d, n, D, ROWS, L, GREV);
-    const long long base = t.r0 * D + t.c0;
-    const int nr = t.nr;
-    const unsigned fhm = from_h0[B], ctm = cont[B];
-    T h0[V];
-#pragma unroll
-    for (int v = 0; v < V; ++v) h0[v] = v < t.nv ? (T)h0p[t.c0 + v] : T(0);
-    // alpha = a at next(t_i), hp = h at prev(t_i), for valid i (< nr)
-#define LS_ALPHA(i, v) \
-  (REV ? ((i) == 0 ? ax[B][v] : av[B][(i)-1][v]) : ((i) + 1 >= nr ? ax[B][v] : av[B][(i) + 1][v]))
-#define LS_HPREV(i, v) \
-  (REV ? ((i) + 1 >= nr ? hx[B][v] : hv[B][(i) + 1][v]) : ((i) == 0 ? hx[B][v] : hv[B][(i)-1][v]))
-#pragma unroll
-    for (int v = 0; v < V; ++v) {
-      El<T> acc = empty<T>();
-#pragma unroll
-      for (int q = 0; q < L; ++q) {
-        const int i = GREV ? L - 1 - q : q;
-        if (i < nr) {
-          const bool c = (ctm >> i) & 1;
-          acc = cat<T, true>(acc, el(c ? LS_ALPHA(i, v) : T(0), gv[B][i][v], !c));
-        }
-      }
-      sh.warp[warp][lane * V + v] = acc;
-    }
-    __syncthreads();
-    const int wpos = GREV ? NW - 1 - warp : warp;
-    El<T> wpre[V];
-#pragma unroll
-    for (int v = 0; v < V; ++v) {
-      wpre[v] = empty<T>();
-      for (int q = 0; q < wpos; ++q)
-        wpre[v] = cat<T, true>(wpre[v], sh.warp[GREV ? NW - 1 - q : q][lane * V + v]);
-    }
-    T carry[V];
-    El<T> tagg[V];
-#pragma unroll
-    for (int v = 0; v < V; ++v) {
-      carry[v] = v < t.nv ? (T)carry_in[t.c0 + v] : T(0);
-      tagg[v] = empty<T>();
-    }
-    if (warp == 0) {
-#pragma unroll
-      for (int v = 0; v < V; ++v) {
-#pragma unroll
-        for (int q = 0; q < NW; ++q)
-          tagg[v] = cat<T, true>(tagg[v], sh.warp[GREV ? NW - 1 - q : q][lane * V + v]);
-        if (v < t.nv) publish_aggregate(st, t.kpos * D + t.c0 + v, tagg[v], epoch);
-      }
-    }
-    lookback_wide_poll<T, V>(st, t.kpos, D, t.c0, t.nv, W, carry, epoch, sh.look);
-    __syncthreads();
-    if (warp == 0) {
-#pragma unroll
-      for (int v = 0; v < V; ++v) {
-        const T din = t.kpos > 0 ? lookback_wide_compose<T, V>(W, sh.look, lane * V + v) : carry[v];
-        const T p = apply(tagg[v], din);
-        if (v < t.nv && !tagg[v].r) publish_prefix(st, t.kpos * D + t.c0 + v, p, epoch);
-        if (t.kpos == t.K - 1 && v < t.nv) carry_out[t.c0 + v] = (double)p;
-        sh.din[lane * V + v] = din;
-      }
-    }
-    __syncthreads();
-
-    T delta[V];
-    double g0[V];
-#pragma unroll
-    for (int v = 0; v < V; ++v) {
-      delta[v] = apply(wpre[v], sh.din[lane * V + v]);
-      g0[v] = 0.0;
-    }
-#pragma unroll
-    for (int q = 0; q < L; ++q) {
-      const int i = GREV ? L - 1 - q : q;
-      if (i < nr) {
-        const bool c = (ctm >> i) & 1;
-        const bool fh = (fhm >> i) & 1;
-#pragma unroll
-        for (int v = 0; v < V; ++v) {
-          delta[v] = c ? mad(LS_ALPHA(i, v), delta[v], gv[B][i][v]) : gv[B][i][v];
-          const T hp = fh ? h0[v] : LS_HPREV(i, v);
-          if (fh) g0[v] += (double)av[B][i][v] * (double)delta[v];
-          hv[B][i][v] = hp * delta[v];  // hv[i] is not read again (see LS_HPREV's order)
-          gv[B][i][v] = delta[v];
-        }
-        store_lane<T, V>(ga + base + i * D, t.nv, vec, hv[B][i]);
-        store_lane<T, V>(gb + base + i * D, t.nv, vec, gv[B][i]);
-      }
-    }
-#undef LS_ALPHA
-#undef LS_HPREV
-#pragma unroll
-    for (int v = 0; v < V; ++v) sh.sum[warp][lane * V + v] = g0[v];
-    __syncthreads();
-    if (warp == 0) {
-#pragma unroll
-      for (int v = 0; v < V; ++v) {
-        if (v < t.nv) {
-          double s = 0.0;
-          for (int w = 0; w < NW; ++w) s += sh.sum[w][lane * V + v];
-          g0_part[t.kpos * D + t.c0 + v] = s;
-        }
-      }
-    }
-  }
-};
-
-template <typename T, bool REV, bool SEG>
 LS_DEV void backward_wide(const T* __restrict__ a, const T* __restrict__ h,
                           const T* __restrict__ g, const uint8_t* __restrict__ bf,
                           T* __restrict__ ga, T* __restrict__ gb, long long n, long long D,
@@ -560,31 +361,159 @@ LS_DEV void backward_wide(const T* __restrict__ a, const T* __restrict__ h,
                           const double* __restrict__ carry_in, double* __restrict__ carry_out,
                           double* __restrict__ g0_part, void* status, long long slots,
                           long long ticket_base, unsigned long long epoch, int W) {
-  typedef BackwardWide<T, REV, SEG> P;
-  __shared__ typename P::Shared sh;
+  constexpr bool GREV = !REV;
+  constexpr int NT = Wide<T>::NT, L = Wide<T>::BL, V = Wide<T>::V, NW = NT / 32;
+  constexpr long long ROWS = (long long)NW * L;
+  const Status<T> st(status, slots);
   __shared__ int s_tile;
-  P prog(sh, Status<T>(status, slots));
-  prog.a = a;
-  prog.h = h;
-  prog.g = g;
-  prog.bf = bf;
-  prog.ga = ga;
-  prog.gb = gb;
-  prog.n = n;
-  prog.D = D;
-  prog.tiles = ((n + P::ROWS - 1) / P::ROWS) * ((D + 32 * P::V - 1) / (32 * P::V));
-  prog.first_step = first;
-  prog.last_step = last;
-  prog.a_next = a_next;
-  prog.h_prev = h_prev;
-  prog.h0p = h0p;
-  prog.carry_in = carry_in;
-  prog.carry_out = carry_out;
-  prog.g0_part = g0_part;
-  prog.epoch = epoch;
-  prog.W = W;
-  prog.vec = (D % P::V) == 0;
-  run_tiles(prog, prog.st.counter, ticket_base, prog.tiles, &s_tile);
+  __shared__ El<T> s_warp[NW][32 * V];
+  __shared__ T s_din[32 * V];
+  __shared__ double s_sum[NW][32 * V];
+  const int tid = threadIdx.x, lane = tid & 31, warp = tid >> 5;
+  const long long d = take_ticket(st.counter, ticket_base, &s_tile);
+  const WideTile t = wide_tile<V>(d, n, D, ROWS, L, GREV);
+  const bool vec = (D % V) == 0;
+  T h0[V];
+#pragma unroll
+  for (int v = 0; v < V; ++v) h0[v] = v < t.nv ? (T)h0p[t.c0 + v] : T(0);
+  const long long base = t.r0 * D + t.c0;
+  const int nr = t.nr;
+
+  T av[L][V], hv[L][V], gv[L][V];
+#pragma unroll
+  for (int i = 0; i < L; ++i) {
+    const int nv = i < nr ? t.nv : 0;
+    load_lane<T, V>(a + base + i * D, nv, vec, T(0), av[i]);
+    load_lane<T, V>(h + base + i * D, nv, vec, T(0), hv[i]);
+    load_lane<T, V>(g + base + i * D, nv, vec, T(0), gv[i]);
+  }
+  // bit i: step r0 + i starts from h0 / its next step in scan order continues from it
+  unsigned from_h0 = 0, cont = 0;
+#pragma unroll
+  for (int i = 0; i < L; ++i) {
+    if (i < nr) {
+      if (SEG) {
+        const uint8_t f = bf[t.r0 + i];
+        if (f & BF_FROM_H0) from_h0 |= 1u << i;
+        if (f & BF_CONT) cont |= 1u << i;
+      } else {
+        if (t.r0 + i == first) from_h0 |= 1u << i;
+        if (t.r0 + i != last) cont |= 1u << i;
+      }
+    }
+  }
+  // a at next(t) of the warp's extreme step in that direction, h at prev(t) of the other one;
+  // for a warp that ends the launch, the halo rows
+  const long long tan = REV ? t.r0 - 1 : t.r0 + nr;
+  const long long thp = REV ? t.r0 + nr : t.r0 - 1;
+  T ax[V], hx[V];
+#pragma unroll
+  for (int v = 0; v < V; ++v) {
+    ax[v] = T(0);
+    hx[v] = T(0);
+    if (v < t.nv && nr > 0) {
+      ax[v] = (tan >= 0 && tan < n) ? a[tan * D + t.c0 + v] : a_next[t.c0 + v];
+      hx[v] = (thp >= 0 && thp < n) ? h[thp * D + t.c0 + v] : h_prev[t.c0 + v];
+    }
+  }
+  // alpha = a at next(t_i), hp = h at prev(t_i), for valid i (< nr)
+#define LS_ALPHA(i, v) \
+  (REV ? ((i) == 0 ? ax[v] : av[(i)-1][v]) : ((i) + 1 >= nr ? ax[v] : av[(i) + 1][v]))
+#define LS_HPREV(i, v) \
+  (REV ? ((i) + 1 >= nr ? hx[v] : hv[(i) + 1][v]) : ((i) == 0 ? hx[v] : hv[(i)-1][v]))
+
+#pragma unroll
+  for (int v = 0; v < V; ++v) {
+    El<T> acc = empty<T>();
+#pragma unroll
+    for (int q = 0; q < L; ++q) {
+      const int i = GREV ? L - 1 - q : q;
+      if (i < nr) {
+        const bool ct = (cont >> i) & 1;
+        acc = cat<T, true>(acc, el(ct ? LS_ALPHA(i, v) : T(0), gv[i][v], !ct));
+      }
+    }
+    s_warp[warp][lane * V + v] = acc;
+  }
+  __syncthreads();
+  const int wpos = GREV ? NW - 1 - warp : warp;
+  El<T> wpre[V];
+#pragma unroll
+  for (int v = 0; v < V; ++v) {
+    wpre[v] = empty<T>();
+    for (int q = 0; q < wpos; ++q)
+      wpre[v] = cat<T, true>(wpre[v], s_warp[GREV ? NW - 1 - q : q][lane * V + v]);
+  }
+
+  if (warp == 0) {
+    T carry[V];
+    El<T> tagg[V];
+#pragma unroll
+    for (int v = 0; v < V; ++v) {
+      carry[v] = v < t.nv ? (T)carry_in[t.c0 + v] : T(0);
+      tagg[v] = empty<T>();
+#pragma unroll
+      for (int q = 0; q < NW; ++q)
+        tagg[v] = cat<T, true>(tagg[v], s_warp[GREV ? NW - 1 - q : q][lane * V + v]);
+      if (v < t.nv) publish_aggregate(st, t.kpos * D + t.c0 + v, tagg[v], epoch);
+    }
+    T din[V];
+    if (t.kpos > 0) {
+      lookback_wide<T, V>(st, t.kpos, D, t.c0, t.nv, W, carry, epoch, din);
+    } else {
+#pragma unroll
+      for (int v = 0; v < V; ++v) din[v] = carry[v];
+    }
+#pragma unroll
+    for (int v = 0; v < V; ++v) {
+      const T p = apply(tagg[v], din[v]);
+      if (v < t.nv && !tagg[v].r) publish_prefix(st, t.kpos * D + t.c0 + v, p, epoch);
+      if (t.kpos == t.K - 1 && v < t.nv) carry_out[t.c0 + v] = (double)p;
+      s_din[lane * V + v] = din[v];
+    }
+  }
+  __syncthreads();
+
+  T delta[V];
+  double g0[V];
+#pragma unroll
+  for (int v = 0; v < V; ++v) {
+    delta[v] = apply(wpre[v], s_din[lane * V + v]);
+    g0[v] = 0.0;
+  }
+#pragma unroll
+  for (int q = 0; q < L; ++q) {
+    const int i = GREV ? L - 1 - q : q;
+    if (i < nr) {
+      const bool ct = (cont >> i) & 1;
+      const bool fh = (from_h0 >> i) & 1;
+#pragma unroll
+      for (int v = 0; v < V; ++v) {
+        delta[v] = ct ? mad(LS_ALPHA(i, v), delta[v], gv[i][v]) : gv[i][v];
+        const T hp = fh ? h0[v] : LS_HPREV(i, v);
+        if (fh) g0[v] += (double)av[i][v] * (double)delta[v];
+        hv[i][v] = hp * delta[v];  // hv[i] is not read again (see LS_HPREV's order)
+        gv[i][v] = delta[v];
+      }
+      store_lane<T, V>(ga + base + i * D, t.nv, vec, hv[i]);
+      store_lane<T, V>(gb + base + i * D, t.nv, vec, gv[i]);
+    }
+  }
+#undef LS_ALPHA
+#undef LS_HPREV
+#pragma unroll
+  for (int v = 0; v < V; ++v) s_sum[warp][lane * V + v] = g0[v];
+  __syncthreads();
+  if (warp == 0) {
+#pragma unroll
+    for (int v = 0; v < V; ++v) {
+      if (v < t.nv) {
+        double s = 0.0;
+        for (int w = 0; w < NW; ++w) s += s_sum[w][lane * V + v];
+        g0_part[t.kpos * D + t.c0 + v] = s;
+      }
+    }
+  }
 }
 
 }  // namespace ls

@@ -61,7 +61,7 @@ final class GpuBackend extends Backend {
     }
 
     static final long DEFAULT_CHUNK_BYTES = 64L << 20;
-    static final int DEFAULT_WINDOW_LONG = 128;
+    static final int DEFAULT_WINDOW_LONG = 64;
     static final int DEFAULT_WINDOW_WIDE = 2;
 
     static Config defaults() {

@@ -234,7 +234,7 @@ final class GpuBenchmark {
     CUdeviceptr carry = alloc(16);
     Cuda.check(jcuda.driver.JCudaDriver.cuMemsetD8Async(carry, (byte) 0, 16, st), "memset");
     Kernels.Status status = status(Kernels.slots(Kernels.Op.SCAN, f32, n, 1), f32);
-    int[] windows = f32 ? new int[] {32, 64, 128, 256} : new int[] {64, 128, 256};
+    int[] windows = f32 ? new int[] {16, 32, 64} : new int[] {32, 64};
     for (int w : windows) {
       double ms = time(sets, s -> k.scan(st, f32, false, false, a[s], b[s], null, h[s], n, 1,
           carry, carry.withByteOffset(8), 0.0, null, status, w));
@@ -331,7 +331,7 @@ final class GpuBenchmark {
     CUdeviceptr state = alloc(64);
     Cuda.check(jcuda.driver.JCudaDriver.cuMemsetD8Async(state, (byte) 0, 64, st), "memset");
     CUdeviceptr parts = alloc(8 * tiles);
-    for (int w : new int[] {64, 128, 256}) {
+    for (int w : new int[] {32, 64}) {
       double ms = time(sets, s -> {
         k.backward(st, true, false, false, x[s][0], x[s][1], x[s][2], null, x[s][3], x[s][4], n,
             1, 0, n - 1, 0, 0, 0, null, null, null, state, state.withByteOffset(8), parts, status,

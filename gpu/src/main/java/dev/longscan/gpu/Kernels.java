@@ -6,7 +6,6 @@ import static jcuda.driver.JCudaDriver.cuMemFree;
 import static jcuda.driver.JCudaDriver.cuMemcpyDtoH;
 import static jcuda.driver.JCudaDriver.cuMemsetD8Async;
 import static jcuda.driver.JCudaDriver.cuModuleGetFunction;
-import static jcuda.driver.JCudaDriver.cuOccupancyMaxActiveBlocksPerMultiprocessor;
 
 import dev.longscan.LongscanException;
 import java.util.HashMap;
@@ -24,12 +23,12 @@ import jcuda.driver.CUstream;
  * those compiled into the fatbin, which {@link #Kernels} checks through {@code ls_info}.
  */
 final class Kernels {
-  static final int LAYOUT_VERSION = 4;
+  static final int LAYOUT_VERSION = 5;
   static final int NT = 256;
   static final int LONG_NT = 512;
   static final int FOLD_NT = 1024;
   /** Largest look-back windows (tiles) the kernels accept. */
-  static final int LONG_MAX_WINDOW = 256;
+  static final int LONG_MAX_WINDOW = 64;
   static final int WIDE_MAX_WINDOW = 8;
 
   /** Every launch in this JVM (tests check that rejected calls launch nothing). */
@@ -37,11 +36,9 @@ final class Kernels {
 
   private final Map<String, CUfunction> functions = new HashMap<>();
   private final String where;
-  private final int multiprocessors;
 
-  Kernels(CUmodule module, String where, int multiprocessors) {
+  Kernels(CUmodule module, String where) {
     this.where = where;
-    this.multiprocessors = multiprocessors;
     for (String op : new String[] {"scan", "reduce", "backward"}) {
       for (String shape : new String[] {"long", "wide"}) {
         for (String p : new String[] {"f32", "f64"}) {
@@ -68,7 +65,7 @@ final class Kernels {
 
   private void checkLayout() {
     CUdeviceptr p = new CUdeviceptr();
-    Cuda.check(cuMemAlloc(p, 64), "cuMemAlloc(64 B) " + where);
+    Cuda.check(cuMemAlloc(p, 256), "cuMemAlloc(256 B) " + where);
     try {
       launch("ls_info", 1, 1, null, p);
       int[] info = new int[20];
@@ -95,30 +92,12 @@ final class Kernels {
   /** The three kinds of tiled launch; each has its own tile shape. */
   enum Op { SCAN, REDUCE, BACKWARD }
 
-  /**
-   * Steps per tile: width 1, threads × items per thread (the scan and backward kernels hold
-   * two such tiles per block, one loading while the other is processed); wide, warps × steps per
-   * warp.
-   */
+  /** Steps per tile: width 1, threads × items per thread; wide, warps × steps per warp. */
   static int rows(Op op, boolean f32, boolean wide) {
     if (!wide) {
-      switch (op) {
-        case SCAN:
-          return LONG_NT * (f32 ? 8 : 4);
-        case REDUCE:
-          return LONG_NT * (f32 ? 16 : 8);
-        default:
-          return NT * (f32 ? 8 : 4);
-      }
+      return op == Op.BACKWARD ? NT * (f32 ? 16 : 8) : LONG_NT * (f32 ? 16 : 8);
     }
-    switch (op) {
-      case SCAN:
-        return 8 * 8;
-      case REDUCE:
-        return 8 * 16;
-      default:
-        return 8 * 4;
-    }
+    return op == Op.BACKWARD ? 8 * 8 : 8 * 16;
   }
 
   /** Channels per lane in the wide kernels (a group of tiles spans 32 × this many channels). */
@@ -199,8 +178,8 @@ final class Kernels {
     long epoch = ++s.epoch;
     long base = s.tickets;
     String f = name("scan", wide, f32, rev, seg);
-    int grid = persistentGrid(f, wide ? NT : LONG_NT, tiles);
-    s.tickets += tiles + grid;
+    int grid = grid(tiles);
+    s.tickets += tiles;
     if (!wide) {
       launch(f, grid, LONG_NT, st, a, b, restarts, out, n, carryIn, carryOut, h0Scalar, s.base,
           s.slots, base, epoch, window);
@@ -252,8 +231,8 @@ final class Kernels {
     long epoch = ++s.epoch;
     long base = s.tickets;
     String f = name("backward", wide, f32, rev, seg);
-    int grid = persistentGrid(f, NT, tiles);
-    s.tickets += tiles + grid;
+    int grid = grid(tiles);
+    s.tickets += tiles;
     if (!wide) {
       launch(f, grid, NT, st, a, h, g, flags, ga, gb, n, first, last, aNextScalar, hPrevScalar,
           h0Scalar, carryIn, carryOut, g0Parts, s.base, s.slots, base, epoch, window);
@@ -282,22 +261,6 @@ final class Kernels {
       boolean signed, int blocks) {
     launch(f32 ? "ls_fill_f32" : "ls_fill_f64", blocks, NT, st, p, n, seed, lo, hi,
         signed ? 1 : 0);
-  }
-
-  private final Map<String, Integer> resident = new java.util.concurrent.ConcurrentHashMap<>();
-
-  /**
-   * Blocks of a persistent launch (each block loops over tickets): as many as can be resident at
-   * once, at most one per tile. Results do not depend on it.
-   */
-  private int persistentGrid(String name, int threads, long tiles) {
-    int perSm = resident.computeIfAbsent(name, nm -> {
-      int[] nb = new int[1];
-      Cuda.check(cuOccupancyMaxActiveBlocksPerMultiprocessor(nb, functions.get(nm), threads, 0),
-          "cuOccupancyMaxActiveBlocksPerMultiprocessor(" + nm + ") " + where);
-      return Math.max(1, nb[0]);
-    });
-    return (int) Math.min(tiles, (long) perSm * multiprocessors);
   }
 
   private int grid(long blocks) {
