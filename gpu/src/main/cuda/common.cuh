@@ -310,6 +310,83 @@ LS_DEV void store16(double* p, const double (&v)[N]) {
   }
 }
 
+// Warp transposes through shared memory, so that global accesses are whole coalesced rows
+// (each 16-byte vector instruction of a warp covers 512 contiguous bytes) while every thread
+// holds IT consecutive items: the warp's segment of 32 * IT items is loaded "striped" (vector q
+// of lane l holds items (32 q + l) * VW ..), stored to shared memory, and read back "blocked"
+// (lane l: items l * IT ..); stores go the other way. One padding item per IT keeps the blocked
+// accesses free of bank conflicts (float) or 2-way (double). sm: 32 * (IT + 1) items per warp.
+template <typename T, int IT>
+struct WarpT {
+  static constexpr int VW = 16 / (int)sizeof(T);  // items per 16-byte vector
+  static constexpr int NV = IT / VW;               // vectors per lane
+  static constexpr int ITEMS = 32 * (IT + 1);      // shared-memory items per warp
+  static LS_DEV int at(int e) { return e + e / IT; }
+};
+
+template <int IT>
+LS_DEV void warp_load(const float* g, float* sm, float (&v)[IT], int lane) {
+  typedef WarpT<float, IT> W;
+#pragma unroll
+  for (int q = 0; q < W::NV; ++q) {
+    const int e = (q * 32 + lane) * 4;
+    const float4 x = __ldcs(reinterpret_cast<const float4*>(g + e));
+    sm[W::at(e)] = x.x;
+    sm[W::at(e + 1)] = x.y;
+    sm[W::at(e + 2)] = x.z;
+    sm[W::at(e + 3)] = x.w;
+  }
+  __syncwarp();
+#pragma unroll
+  for (int i = 0; i < IT; ++i) v[i] = sm[lane * (IT + 1) + i];
+  __syncwarp();
+}
+
+template <int IT>
+LS_DEV void warp_load(const double* g, double* sm, double (&v)[IT], int lane) {
+  typedef WarpT<double, IT> W;
+#pragma unroll
+  for (int q = 0; q < W::NV; ++q) {
+    const int e = (q * 32 + lane) * 2;
+    const double2 x = __ldcs(reinterpret_cast<const double2*>(g + e));
+    sm[W::at(e)] = x.x;
+    sm[W::at(e + 1)] = x.y;
+  }
+  __syncwarp();
+#pragma unroll
+  for (int i = 0; i < IT; ++i) v[i] = sm[lane * (IT + 1) + i];
+  __syncwarp();
+}
+
+template <int IT>
+LS_DEV void warp_store(float* g, float* sm, const float (&v)[IT], int lane) {
+  typedef WarpT<float, IT> W;
+#pragma unroll
+  for (int i = 0; i < IT; ++i) sm[lane * (IT + 1) + i] = v[i];
+  __syncwarp();
+#pragma unroll
+  for (int q = 0; q < W::NV; ++q) {
+    const int e = (q * 32 + lane) * 4;
+    __stcs(reinterpret_cast<float4*>(g + e),
+           make_float4(sm[W::at(e)], sm[W::at(e + 1)], sm[W::at(e + 2)], sm[W::at(e + 3)]));
+  }
+  __syncwarp();
+}
+
+template <int IT>
+LS_DEV void warp_store(double* g, double* sm, const double (&v)[IT], int lane) {
+  typedef WarpT<double, IT> W;
+#pragma unroll
+  for (int i = 0; i < IT; ++i) sm[lane * (IT + 1) + i] = v[i];
+  __syncwarp();
+#pragma unroll
+  for (int q = 0; q < W::NV; ++q) {
+    const int e = (q * 32 + lane) * 2;
+    __stcs(reinterpret_cast<double2*>(g + e), make_double2(sm[W::at(e)], sm[W::at(e + 1)]));
+  }
+  __syncwarp();
+}
+
 // N flag bytes (N = 8 or 16) from an address aligned to N.
 template <int N>
 LS_DEV void load_bytes(const uint8_t* p, uint8_t (&v)[N]) {

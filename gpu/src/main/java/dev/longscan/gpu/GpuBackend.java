@@ -61,8 +61,8 @@ final class GpuBackend extends Backend {
     }
 
     static final long DEFAULT_CHUNK_BYTES = 64L << 20;
-    static final int DEFAULT_WINDOW_LONG = 64;
-    static final int DEFAULT_WINDOW_WIDE = 2;
+    static final int DEFAULT_WINDOW_LONG = 32;
+    static final int DEFAULT_WINDOW_WIDE = 1;
 
     static Config defaults() {
       return new Config(DEFAULT_CHUNK_BYTES, 0, true, DEFAULT_WINDOW_LONG, DEFAULT_WINDOW_WIDE);

@@ -7,10 +7,10 @@ import org.junit.jupiter.api.Tag;
 
 /**
  * The core parity suite against the shared GPU backend (default configuration: one chunk for
- * every size tried here, look-back window 64 tiles), with sizes around the kernels' tiles (width
+ * every size tried here, look-back window 32 tiles), with sizes around the kernels' tiles (width
  * 1: scan and reduce 8192 / 4096 steps for float32 / float64, backward 4096 / 2048; wide: 128
  * steps, backward 64) and one large enough for the scan's look-back to reach a full window of
- * predecessors (65 tiles of 8192 steps).
+ * predecessors (65 tiles of 8192 steps; the default window is 32).
  */
 @Tag("gpu")
 class GpuParityTest extends BackendContract {
