@@ -248,22 +248,15 @@ LS_DEV void reduce_long(const T* __restrict__ a, const T* __restrict__ b,
   constexpr int NT = Long<T>::NT, IT = Long<T>::RIT, NW = NT / 32;
   constexpr long long TILE = (long long)NT * IT;
   __shared__ El<double> s_warp[NW];
-  __shared__ T s_tr[NW * WarpT<T, IT>::ITEMS];
   const int tid = threadIdx.x, lane = tid & 31, warp = tid >> 5;
   const long long tiles = (n + TILE - 1) / TILE;
   const long long k = blockIdx.x;
   const long long d = REV ? tiles - 1 - k : k;
   const long long t0 = k * TILE + (long long)tid * IT;
-  const long long w0 = k * TILE + (long long)warp * 32 * IT;
   const bool full = t0 + IT <= n;
   T av[IT], bv[IT];
   uint8_t rv[IT];
-  if (w0 + 32 * IT <= n) {
-    T* smw = s_tr + warp * WarpT<T, IT>::ITEMS;
-    warp_load(a + w0, smw, av, lane);
-    warp_load(b + w0, smw, bv, lane);
-    if (SEG) load_bytes(rs + t0, rv);
-  } else if (full) {
+  if (full) {
     load16(a + t0, av);
     load16(b + t0, bv);
     if (SEG) load_bytes(rs + t0, rv);
@@ -324,26 +317,17 @@ LS_DEV void backward_long(const T* __restrict__ a, const T* __restrict__ h, cons
   __shared__ El<T> s_warp[NW];
   __shared__ T s_din;
   __shared__ double s_sum[NW];
-  __shared__ T s_tr[NW * WarpT<T, IT>::ITEMS];
   const int tid = threadIdx.x, lane = tid & 31, warp = tid >> 5;
   const long long d = take_ticket(st.counter, ticket_base, &s_tile);
   const long long tiles = (n + TILE - 1) / TILE;
   const long long k = GREV ? tiles - 1 - d : d;
   const long long t0 = k * TILE + (long long)tid * IT;
-  const long long w0 = k * TILE + (long long)warp * 32 * IT;  // this warp's segment
-  const bool wfull = w0 + 32 * IT <= n;
-  T* smw = s_tr + warp * WarpT<T, IT>::ITEMS;
   const bool full = t0 + IT <= n;
   const T a_next = (T)a_next_d, h_prev = (T)h_prev_d, h0 = (T)h0d;
 
   T av[IT], hv[IT], gv[IT];
   uint8_t fv[IT];
-  if (wfull) {
-    warp_load(a + w0, smw, av, lane);
-    warp_load(h + w0, smw, hv, lane);
-    warp_load(g + w0, smw, gv, lane);
-    if (SEG) load_bytes(bf + t0, fv);
-  } else if (full) {
+  if (full) {
     load16(a + t0, av);
     load16(h + t0, hv);
     load16(g + t0, gv);
@@ -431,10 +415,7 @@ LS_DEV void backward_long(const T* __restrict__ a, const T* __restrict__ h, cons
   }
 #undef LS_ALPHA
 #undef LS_HPREV
-  if (wfull) {
-    warp_store(ga + w0, smw, hv, lane);
-    warp_store(gb + w0, smw, gv, lane);
-  } else if (full) {
+  if (full) {
     store16(ga + t0, hv);
     store16(gb + t0, gv);
   } else {
