@@ -3,7 +3,6 @@ package dev.longscan.spark;
 import dev.longscan.ParameterException;
 import java.io.Serializable;
 import java.math.BigDecimal;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
@@ -45,7 +44,8 @@ final class Columns {
   /** Index of {@code name} in {@code schema}, or a ParameterException listing the columns. */
   static int ordinal(StructType schema, String name, String role) {
     if (name == null) {
-      throw new ParameterException("expected a " + role + " column name, found null");
+      throw new ParameterException("expected " + article(role) + " " + role
+          + " column name, found null");
     }
     String[] names = schema.fieldNames();
     for (int i = 0; i < names.length; i++) {
@@ -65,10 +65,14 @@ final class Columns {
       }
     }
     if (found < 0) {
-      throw new ParameterException("expected a " + role + " column '" + name
+      throw new ParameterException("expected " + article(role) + " " + role + " column '" + name
           + "' in the DataFrame, found only " + describe(schema));
     }
     return found;
+  }
+
+  static String article(String word) {
+    return "aeiou".indexOf(Character.toLowerCase(word.charAt(0))) >= 0 ? "an" : "a";
   }
 
   static String describe(StructType schema) {
@@ -249,7 +253,8 @@ final class Columns {
         case 4:
           return LocalDate.ofEpochDay(l).toString();
         case 5:
-          return Instant.EPOCH.plusNanos(Math.multiplyExact(l, 1000L)).toString();
+          return Instant.ofEpochSecond(Math.floorDiv(l, 1_000_000L),
+              Math.floorMod(l, 1_000_000L) * 1000L).toString();
         case 6:
           return LocalDateTime.ofEpochSecond(Math.floorDiv(l, 1_000_000L),
               (int) Math.floorMod(l, 1_000_000L) * 1000, ZoneOffset.UTC).toString();
@@ -546,7 +551,4 @@ final class Columns {
     }
   }
 
-  static String utf8(byte[] b) {
-    return new String(b, StandardCharsets.UTF_8);
-  }
 }
