@@ -26,8 +26,17 @@ final class SparkTests {
           .config("spark.sql.shuffle.partitions", "7")
           .config("spark.default.parallelism", "4")
           .getOrCreate();
-      Runtime.getRuntime().addShutdownHook(new Thread(session::stop));
+      SparkSession s = session;
+      Runtime.getRuntime().addShutdownHook(new Thread(s::stop));
     }
     return session;
+  }
+
+  /** Stops the shared session (for a test class that needs a different master). */
+  static synchronized void stop() {
+    if (session != null) {
+      session.stop();
+      session = null;
+    }
   }
 }
