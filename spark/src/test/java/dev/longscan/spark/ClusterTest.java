@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.List;
 import org.apache.spark.TaskContext;
+import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -28,7 +29,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Executors in separate JVMs (Spark's local-cluster mode: a master and two workers in this JVM,
+ * Executors in separate JVMs: GPU addresses assigned by Spark's resource scheduling reach the
+ * tasks' backend choice, and an executor killed mid-job does not change the result.
+ *
+ * <p>Executors in separate JVMs (Spark's local-cluster mode: a master and two workers in this JVM,
  * each worker launching its executor as a child process on loopback, with the test class path),
  * one of which dies (halts) in the middle of phase 3; Spark loses its tasks and shuffle output,
  * recomputes them on the other executors, and the result is bitwise the one of the clean run.
@@ -38,7 +42,7 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code $SPARK_HOME/jars}; the executors get their classes from
  * {@code spark.executor.extraClassPath}, set to the test class path.
  */
-class ExecutorLossTest {
+class ClusterTest {
   static SparkSession spark;
   @TempDir
   static Path tmp;
@@ -52,13 +56,23 @@ class ExecutorLossTest {
     SparkTests.stop();
     Path home = Paths.get(sparkHome);
     Files.createDirectories(home.resolve("jars"));
+    // each worker "has" two GPUs (a stand-in discovery script); tasks take half a GPU each
+    Path discovery = tmp.resolve("gpus.sh");
+    Files.writeString(discovery,
+        "#!/usr/bin/env bash\necho '{\"name\": \"gpu\", \"addresses\": [\"0\", \"1\"]}'\n");
+    discovery.toFile().setExecutable(true);
     String cp = System.getProperty("surefire.test.class.path",
         System.getProperty("java.class.path"));
     spark = SparkSession.builder()
         .master("local-cluster[2,1,1024]")
         .appName("longscan-executor-loss")
         .config("spark.executor.extraClassPath", cp)
-        .config("spark.executor.extraJavaOptions", "-Xss4m")
+        .config("spark.executor.extraJavaOptions", "-Dlongscan.fakegpu.devices=2")
+        .config("spark.worker.resource.gpu.amount", "2")
+        .config("spark.worker.resource.gpu.discoveryScript", discovery.toString())
+        .config("spark.executor.resource.gpu.amount", "2")
+        .config("spark.task.resource.gpu.amount", "0.5")
+        .config(LongscanConf.GPU_BACKEND, "fakegpu")
         .config("spark.driver.host", "127.0.0.1")
         .config("spark.driver.bindAddress", "127.0.0.1")
         .config("spark.ui.enabled", "false")
@@ -95,6 +109,22 @@ class ExecutorLossTest {
       }
       return x;
     }, DataTypes.DoubleType).asNondeterministic();
+  }
+
+  @Test
+  void tasksUseTheGpuSparkAssignedThem() {
+    JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+    List<String> seen = jsc.parallelize(List.of(0, 1, 2, 3, 4, 5, 6, 7), 8).mapPartitions(it -> {
+      TaskContext tc = TaskContext.get();
+      String address = tc.resources().get("gpu").get().addresses()[0];
+      ExecutorBackends eb = new ExecutorBackends("auto", "fakegpu", "gpu", false);
+      return List.of(address + " " + eb.forTask(tc.partitionId()).describe()).iterator();
+    }).collect();
+    assertEquals(8, seen.size());
+    for (String s : seen) {
+      String[] parts = s.split(" ");
+      assertEquals("fakegpu:" + parts[0], parts[1], "task on address " + parts[0]);
+    }
   }
 
   @Test
