@@ -198,6 +198,7 @@ final class ChunkScan implements Serializable {
   private <T> PartitionReport summarize(int partition, Iterator<T> it, Adapter<T> ad) {
     PartitionReport rep = new PartitionReport(partition);
     Backend be = backends.forTask(partition);
+    rep.backend = be.describe();
     ScanOptions base = options();
     OrderTracker ot = new OrderTracker(keys, ordinal, true);
     List<Summary> sums = new ArrayList<>();

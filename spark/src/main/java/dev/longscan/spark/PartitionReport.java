@@ -41,6 +41,9 @@ final class PartitionReport {
   /** Chunked format: chunk i begins a series (its key differs from chunk i − 1's); [0] unused. */
   boolean[] chunkStarts;
 
+  /** The backend phase 1 ran on (its description). */
+  String backend;
+
   /** The first bad row, or null. */
   DataError error;
 

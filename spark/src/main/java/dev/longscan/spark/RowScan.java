@@ -111,6 +111,7 @@ final class RowScan implements Serializable {
   PartitionReport summarize(int partition, Iterator<InternalRow> rows) {
     PartitionReport rep = new PartitionReport(partition);
     Backend be = backends.forTask(partition);
+    rep.backend = be.describe();
     int w = model.width();
     boolean rev = reverse();
     ScanOptions base = options();

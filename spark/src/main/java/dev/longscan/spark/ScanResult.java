@@ -17,6 +17,7 @@ public final class ScanResult {
   private final long phase1Nanos;
   private final long phase2Nanos;
   private final String backend;
+  private final java.util.SortedSet<String> used = new java.util.TreeSet<>();
 
   ScanResult(Dataset<Row> dataset, PartitionReport[] reps, long prepareNanos, long phase1Nanos,
       long phase2Nanos, String backend) {
@@ -25,6 +26,9 @@ public final class ScanResult {
     long r = 0;
     long b = 0;
     for (PartitionReport p : reps) {
+      if (p.backend != null && p.rows > 0) {
+        used.add(p.backend);
+      }
       r += p.rows;
       b += p.blockCount();
     }
@@ -77,6 +81,11 @@ public final class ScanResult {
   /** The backend setting the tasks chose from (auto, cpu, gpu, gpu:N). */
   public String backendSetting() {
     return backend;
+  }
+
+  /** The backends phase 1's tasks ran on (descriptions such as "sequential" or "gpu …"). */
+  public java.util.SortedSet<String> backendsUsed() {
+    return java.util.Collections.unmodifiableSortedSet(used);
   }
 
   @Override
