@@ -200,7 +200,8 @@ public final class LongSeriesJob implements Callable<Integer> {
         Chunk c = chunk(k, steps, chunkSteps, f32, seed);
         double[] carry = {k == 0 ? 0.0 : last(got.get(k - 1))};
         Sequence ref = Sequence.allocate(Precision.FLOAT64, c.steps(), 1);
-        Backends.reference().apply(c.a(), c.b(), carry, ScanOptions.defaults(), ref);
+        Backends.reference().apply(Sequence.of(c.a().toDoubleArray()),
+            Sequence.of(c.b().toDoubleArray()), carry, ScanOptions.defaults(), ref);
         worst = Math.max(worst, Checks.maxRelError(got.get(k), ref.doubleArray()));
       }
       double tol = f32 ? 1e-4 : 1e-10;
