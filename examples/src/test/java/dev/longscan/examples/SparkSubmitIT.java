@@ -26,8 +26,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The packaged thin jar through {@code org.apache.spark.deploy.SparkSubmit} in local mode, in a
  * JVM whose class path holds Spark and nothing of longscan (as on a cluster where Spark is
- * provided): the tick EMA job writes Parquet, and the result read back here matches core's
- * reference.
+ * provided), with Spark's default Java serializer: the tick EMA job writes Parquet, and the
+ * result read back here matches core's reference.
  */
 class SparkSubmitIT {
   @TempDir
@@ -58,6 +58,8 @@ class SparkSubmitIT {
     cmd.add("org.apache.spark.deploy.SparkSubmit");
     cmd.addAll(List.of("--master", "local[2]", "--conf", "spark.driver.host=127.0.0.1",
         "--conf", "spark.driver.bindAddress=127.0.0.1", "--conf", "spark.ui.enabled=false",
+        // Spark's default serializer (the other tests use Kryo)
+        "--conf", "spark.serializer=org.apache.spark.serializer.JavaSerializer",
         "--class", "dev.longscan.examples.TickEmaJob", jar.toString(),
         "--rows", "40009", "--symbols", "6", "--half-life", "20",
         "--data", tmp.resolve("ticks").toString(), "--out", tmp.resolve("ema").toString()));

@@ -6,7 +6,9 @@ package dev.longscan.spark;
  * instead of throwing so that a data error fails the job once, with one clear message, rather
  * than as retried task failures.
  */
-final class DataError {
+final class DataError implements java.io.Serializable {
+  private static final long serialVersionUID = 1L;
+
   static final int NULL_KEY = 1;
   static final int NULL_TIME = 2;
   static final int NULL_VALUE = 3;

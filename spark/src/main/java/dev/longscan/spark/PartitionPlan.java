@@ -5,7 +5,9 @@ package dev.longscan.spark;
  * state entering each block (or chunk) in scan order, and the facts about the neighbouring
  * partitions that the partition's own rows cannot tell.
  */
-final class PartitionPlan {
+final class PartitionPlan implements java.io.Serializable {
+  private static final long serialVersionUID = 1L;
+
   /** carries[j * width + c]: state entering block j (row order) in scan order, channel c. */
   double[] carries;
   /** Number of blocks phase 1 saw (phase 3 must see the same, or the input changed). */

@@ -14,7 +14,9 @@ import dev.longscan.Summary;
  * from {@link #entryIn}. Chunked format: every chunk is summarised whole, and the driver applies
  * the series restarts that cross partitions.
  */
-final class PartitionReport {
+final class PartitionReport implements java.io.Serializable {
+  private static final long serialVersionUID = 1L;
+
   int partition;
   long rows;
 

@@ -6,14 +6,18 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import dev.longscan.Summary;
 import java.math.BigDecimal;
 import org.apache.spark.SparkConf;
+import org.apache.spark.serializer.JavaSerializer;
 import org.apache.spark.serializer.KryoSerializer;
 import org.apache.spark.serializer.SerializerInstance;
 import org.apache.spark.unsafe.types.UTF8String;
 import org.junit.jupiter.api.Test;
 import scala.reflect.ClassTag$;
 
-/** Every class longscan sends over the wire round-trips through Kryo with registration required. */
-class KryoRegistrationTest {
+/**
+ * Every class longscan sends over the wire round-trips through Kryo with registration required,
+ * and through Spark's default Java serializer.
+ */
+class SerializationTest {
 
   private static <T> T roundTrip(SerializerInstance ser, T value) {
     return ser.deserialize(ser.serialize(value, ClassTag$.MODULE$.apply(Object.class)),
@@ -21,12 +25,19 @@ class KryoRegistrationTest {
   }
 
   @Test
-  void reportsPlansAndChunks() {
+  void kryoWithRegistrationRequired() {
     SparkConf conf = new SparkConf()
         .set("spark.kryo.registrationRequired", "true")
         .set("spark.kryo.registrator", LongscanKryoRegistrator.class.getName());
-    SerializerInstance ser = new KryoSerializer(conf).newInstance();
+    roundTrips(new KryoSerializer(conf).newInstance());
+  }
 
+  @Test
+  void javaSerialization() {
+    roundTrips(new JavaSerializer(new SparkConf()).newInstance());
+  }
+
+  private static void roundTrips(SerializerInstance ser) {
     PartitionReport rep = new PartitionReport(3);
     rep.rows = 7;
     rep.firstKey = new Object[] {UTF8String.fromString("AAPL"), 4L, true,
