@@ -31,17 +31,17 @@ final class Chunks {
       this.o = o;
     }
 
-    boolean reduce(int lo, int hi, double[] sa, double[] sb, int so, double[] lanes) {
+    boolean reduce(int lo, int hi, int c0, int c1, double[] sa, double[] sb, int so) {
       return f32
-          ? Kernels32.reduce(af, ao, bf, bo, w, lo, hi, o, sa, sb, so, lanes)
-          : Kernels64.reduce(ad, ao, bd, bo, w, lo, hi, o, sa, sb, so, lanes);
+          ? Kernels32.reduce(af, ao, bf, bo, w, c0, c1, lo, hi, o, sa, sb, so)
+          : Kernels64.reduce(ad, ao, bd, bo, w, c0, c1, lo, hi, o, sa, sb, so);
     }
 
-    void apply(int lo, int hi, double[] carry, int co, double[] lanes) {
+    void apply(int lo, int hi, int c0, int c1, double[] carry, int co, boolean blocked) {
       if (f32) {
-        Kernels32.apply(af, ao, bf, bo, of, oo, w, lo, hi, o, carry, co, lanes);
+        Kernels32.apply(af, ao, bf, bo, of, oo, w, c0, c1, lo, hi, o, carry, co, blocked);
       } else {
-        Kernels64.apply(ad, ao, bd, bo, od, oo, w, lo, hi, o, carry, co, lanes);
+        Kernels64.apply(ad, ao, bd, bo, od, oo, w, c0, c1, lo, hi, o, carry, co, blocked);
       }
     }
   }
@@ -76,19 +76,19 @@ final class Chunks {
       this.o = o;
     }
 
-    boolean reduce(int lo, int hi, double[] sa, double[] sb, int so) {
+    boolean reduce(int lo, int hi, int c0, int c1, double[] sa, double[] sb, int so) {
       return f32
-          ? Kernels32.reduceGrad(af, ao, gf, go, w, steps, lo, hi, o, sa, sb, so)
-          : Kernels64.reduceGrad(ad, ao, gd, go, w, steps, lo, hi, o, sa, sb, so);
+          ? Kernels32.reduceGrad(af, ao, gf, go, w, c0, c1, steps, lo, hi, o, sa, sb, so)
+          : Kernels64.reduceGrad(ad, ao, gd, go, w, c0, c1, steps, lo, hi, o, sa, sb, so);
     }
 
-    void apply(int lo, int hi, double[] carry, int co, double[] g0, int g0o) {
+    void apply(int lo, int hi, int c0, int c1, double[] carry, int co, double[] g0, int g0o) {
       if (f32) {
-        Kernels32.applyGrad(af, ao, hf, ho, gf, go, gaf, gao, gbf, gbo, w, steps, lo, hi, o,
-            carry, co, g0, g0o);
+        Kernels32.applyGrad(af, ao, hf, ho, gf, go, gaf, gao, gbf, gbo, w, c0, c1, steps, lo, hi,
+            o, carry, co, g0, g0o);
       } else {
-        Kernels64.applyGrad(ad, ao, hd, ho, gd, go, gad, gao, gbd, gbo, w, steps, lo, hi, o,
-            carry, co, g0, g0o);
+        Kernels64.applyGrad(ad, ao, hd, ho, gd, go, gad, gao, gbd, gbo, w, c0, c1, steps, lo, hi,
+            o, carry, co, g0, g0o);
       }
     }
   }

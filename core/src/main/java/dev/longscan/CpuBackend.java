@@ -19,6 +19,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * reading a and b again — now from cache — and writing h. Every chunk's carry is computed by the
  * same chain of summaries in the same order, so the result is bitwise the same for any number of
  * threads. The backward pass runs the same pipeline over the δ recurrence in the opposite order.
+ *
+ * <p>Inputs of {@value #WIDE} channels or more are split by channel instead (one block of
+ * columns per thread, each scanned from start to end): no reduce pass, and every channel is
+ * computed exactly as the sequential backend computes it, whatever the thread count.
  */
 final class CpuBackend extends Backend {
   static final int DEFAULT_CHUNK_ELEMENTS = 1 << 15;
@@ -61,23 +65,51 @@ final class CpuBackend extends Backend {
     return Math.max(1, chunkElements / width);
   }
 
+  /**
+   * Wide inputs are split by channel: each thread scans whole columns [c0, c1) from start to end,
+   * which needs no reduce pass and gives the sequential result. Narrow inputs are split in time.
+   */
+  static boolean splitByChannel(int width) {
+    return width >= WIDE;
+  }
+
+  static final int WIDE = 32;
+  static final int CHANNEL_ALIGN = 16;
+
+  /** Columns per task: w / threads rounded up to a multiple of 16 (64 bytes of float32). */
+  private int channelBlock(int w) {
+    int per = (w + threads - 1) / threads;
+    return Math.min(w, (per + CHANNEL_ALIGN - 1) / CHANNEL_ALIGN * CHANNEL_ALIGN);
+  }
+
   @Override
   protected Summary doReduce(Sequence a, Sequence b, ScanOptions o) {
     Chunks.Scan job = new Chunks.Scan(a, b, null, o);
     int w = a.width();
+    int steps = a.steps();
+    if (splitByChannel(w)) {
+      double[] sa = new double[w];
+      double[] sb = new double[w];
+      boolean[] resets = new boolean[1];
+      int cb = channelBlock(w);
+      run((w + cb - 1) / cb, null, () -> i -> {
+        int c0 = i * cb;
+        boolean r = job.reduce(0, steps, c0, Math.min(w, c0 + cb), sa, sb, 0);
+        if (i == 0) {
+          resets[0] = r;
+        }
+      });
+      return new Summary(sa, sb, resets[0]);
+    }
     int cs = chunkSteps(w);
-    int nChunks = (a.steps() + cs - 1) / cs;
+    int nChunks = (steps + cs - 1) / cs;
     double[] sa = new double[nChunks * w];
     double[] sb = new double[nChunks * w];
     boolean[] resets = new boolean[nChunks];
-    run(nChunks, null, () -> {
-      double[] lanes = new double[8];
-      return i -> {
-        int k = o.isReverse() ? nChunks - 1 - i : i;
-        int lo = k * cs;
-        int hi = Math.min(a.steps(), lo + cs);
-        resets[i] = job.reduce(lo, hi, sa, sb, i * w, lanes);
-      };
+    run(nChunks, null, () -> i -> {
+      int k = o.isReverse() ? nChunks - 1 - i : i;
+      int lo = k * cs;
+      resets[i] = job.reduce(lo, Math.min(steps, lo + cs), 0, w, sa, sb, i * w);
     });
     List<Summary> parts = new ArrayList<>(nChunks);
     for (int i = 0; i < nChunks; i++) {
@@ -91,21 +123,28 @@ final class CpuBackend extends Backend {
   protected void doApply(Sequence a, Sequence b, double[] carry, ScanOptions o, Sequence out) {
     Chunks.Scan job = new Chunks.Scan(a, b, out, o);
     int w = a.width();
-    int cs = chunkSteps(w);
     int steps = a.steps();
+    if (splitByChannel(w)) {
+      int cb = channelBlock(w);
+      run((w + cb - 1) / cb, null, () -> i -> {
+        int c0 = i * cb;
+        job.apply(0, steps, c0, Math.min(w, c0 + cb), carry, 0, false);
+      });
+      return;
+    }
+    int cs = chunkSteps(w);
     int nChunks = (steps + cs - 1) / cs;
     Chain chain = new Chain(nChunks, w, carry);
     run(nChunks, chain, () -> {
       double[] sa = new double[w];
       double[] sb = new double[w];
-      double[] lanes = new double[8];
       return i -> {
         int k = o.isReverse() ? nChunks - 1 - i : i;
         int lo = k * cs;
         int hi = Math.min(steps, lo + cs);
-        boolean resets = job.reduce(lo, hi, sa, sb, 0, lanes);
+        boolean resets = job.reduce(lo, hi, 0, w, sa, sb, 0);
         chain.advance(i, sa, sb, resets);
-        job.apply(lo, hi, chain.states, i * w, lanes);
+        job.apply(lo, hi, 0, w, chain.states, i * w, true);
       };
     });
   }
@@ -115,8 +154,21 @@ final class CpuBackend extends Backend {
       Sequence gradB, double[] gradH0) {
     Chunks.Grad job = new Chunks.Grad(a, h, gradH, gradA, gradB, o);
     int w = a.width();
-    int cs = chunkSteps(w);
     int steps = a.steps();
+    if (splitByChannel(w)) {
+      double[] g0 = new double[w];
+      double[] zero = new double[w];
+      int cb = channelBlock(w);
+      run((w + cb - 1) / cb, null, () -> i -> {
+        int c0 = i * cb;
+        job.apply(0, steps, c0, Math.min(w, c0 + cb), zero, 0, g0, 0);
+      });
+      if (gradH0 != null) {
+        System.arraycopy(g0, 0, gradH0, 0, w);
+      }
+      return;
+    }
+    int cs = chunkSteps(w);
     int nChunks = (steps + cs - 1) / cs;
     Chain chain = new Chain(nChunks, w, new double[w]);
     double[] g0 = new double[nChunks * w];
@@ -128,9 +180,9 @@ final class CpuBackend extends Backend {
         int k = o.isReverse() ? i : nChunks - 1 - i;
         int lo = k * cs;
         int hi = Math.min(steps, lo + cs);
-        boolean resets = job.reduce(lo, hi, sa, sb, 0);
+        boolean resets = job.reduce(lo, hi, 0, w, sa, sb, 0);
         chain.advance(i, sa, sb, resets);
-        job.apply(lo, hi, chain.states, i * w, g0, i * w);
+        job.apply(lo, hi, 0, w, chain.states, i * w, g0, i * w);
       };
     });
     if (gradH0 != null) {

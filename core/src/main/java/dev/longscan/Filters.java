@@ -78,13 +78,16 @@ public final class Filters {
   public static void emaCoefficients(Sequence x, double alpha, boolean[] starts, int startsOffset,
       boolean continuesSeries, Sequence a, Sequence b) {
     checkAlpha(alpha);
+    Checks.like("a", a, "x", x);
+    Checks.like("b", b, "x", x);
     int w = x.width();
-    for (int t = 0; t < x.steps(); t++) {
+    double keep = 1.0 - alpha;
+    for (int t = 0, i = 0; t < x.steps(); t++) {
       boolean first = (starts != null && starts[startsOffset + t]) || (t == 0 && !continuesSeries);
-      for (int c = 0; c < w; c++) {
-        double v = x.get(t, c);
-        a.set(t, c, first ? 0.0 : 1.0 - alpha);
-        b.set(t, c, first ? v : alpha * v);
+      for (int c = 0; c < w; c++, i++) {
+        double v = x.at(i);
+        a.put(i, first ? 0.0 : keep);
+        b.put(i, first ? v : alpha * v);
       }
     }
   }
@@ -104,11 +107,8 @@ public final class Filters {
     Sequence a = x.allocateLike();
     Sequence b = x.allocateLike();
     decayCoefficients(times, 0, halfLife, segmentStarts, 0, Double.NaN, a);
-    int w = x.width();
-    for (int t = 0; t < x.steps(); t++) {
-      for (int c = 0; c < w; c++) {
-        b.set(t, c, (1.0 - a.get(t, c)) * x.get(t, c));
-      }
+    for (int i = 0, n = x.size(); i < n; i++) {
+      b.put(i, (1.0 - a.at(i)) * x.at(i));
     }
     return backend.scan(a, b, options(segmentStarts));
   }
@@ -142,8 +142,8 @@ public final class Filters {
         }
         decay = Math.exp(-LN2 * (tau - prev) / halfLife);
       }
-      for (int c = 0; c < w; c++) {
-        a.set(t, c, decay);
+      for (int c = 0, i = t * w; c < w; c++) {
+        a.put(i + c, decay);
       }
       prev = tau;
     }
@@ -182,18 +182,20 @@ public final class Filters {
     Sequence b = Sequence.allocate(x.precision(), n, 2 * w);
     for (int t = 0; t < n; t++) {
       for (int c = 0; c < w; c++) {
-        double d = decay.get(t, c);
-        a.set(t, c, d);
-        a.set(t, w + c, d);
-        b.set(t, c, x.get(t, c));
-        b.set(t, w + c, 1.0);
+        int i = t * w + c;
+        int j = 2 * t * w + c;
+        double d = decay.at(i);
+        a.put(j, d);
+        a.put(j + w, d);
+        b.put(j, x.at(i));
+        b.put(j + w, 1.0);
       }
     }
     Sequence nw = backend.scan(a, b, options(starts));
     Sequence out = x.allocateLike();
     for (int t = 0; t < n; t++) {
       for (int c = 0; c < w; c++) {
-        out.set(t, c, nw.get(t, c) / nw.get(t, w + c));
+        out.put(t * w + c, nw.at(2 * t * w + c) / nw.at(2 * t * w + w + c));
       }
     }
     return out;
@@ -302,10 +304,8 @@ public final class Filters {
 
   private static Sequence scaled(Sequence x, double k) {
     Sequence out = x.allocateLike();
-    for (int t = 0; t < x.steps(); t++) {
-      for (int c = 0; c < x.width(); c++) {
-        out.set(t, c, k * x.get(t, c));
-      }
+    for (int i = 0, n = x.size(); i < n; i++) {
+      out.put(i, k * x.at(i));
     }
     return out;
   }

@@ -6,150 +6,127 @@ package dev.longscan;
  * {@link Backend}). The float64 twin is generated from this file by
  * core/src/build/gen-kernels64.sh.
  *
- * <p>One channel without segments (the long-series case) runs four independent lanes of the
- * recurrence over four quarters of the chunk, so the CPU overlaps four dependency chains instead
- * of waiting on one multiply-add at a time.
+ * <p>One channel without segments (the long-series case) works in blocks of eight steps: the
+ * block's own summary (a small tree of compositions) advances the state by eight steps at once,
+ * and the eight outputs hang off that state, so the loop-carried dependency is one multiply-add
+ * per eight steps instead of one per step. The wide and segmented kernels work on a range of
+ * channels [c0, c1) so that wide inputs can be split across threads by channel.
  */
 final class Kernels32 {
   private Kernels32() {}
 
   /**
-   * Summary of [lo, hi) in scan order into sa/sb[so, so + w); returns whether it restarts. With
-   * {@code lanes != null} (one channel, no segments) the four lane summaries are left in
-   * {@code lanes[0..8)} as (A0, B0, A1, B1, …) for {@link #apply}.
+   * Summary of channels [c0, c1) of steps [lo, hi), in scan order, into sa/sb[so + c]; returns
+   * whether it restarts.
    */
-  static boolean reduce(float[] a, int ao, float[] b, int bo, int w, int lo, int hi,
-      ScanOptions o, double[] sa, double[] sb, int so, double[] lanes) {
+  static boolean reduce(float[] a, int ao, float[] b, int bo, int w, int c0, int c1, int lo,
+      int hi, ScanOptions o, double[] sa, double[] sb, int so) {
     boolean rev = o.isReverse();
-    if (w == 1 && !o.isSegmented() && lanes != null) {
-      reduceLanes(a, ao, b, bo, lo, hi, rev, lanes);
-      double aa = 1.0;
-      double bb = 0.0;
-      for (int j = 0; j < 4; j++) {
-        double la = lanes[2 * j];
-        aa = la * aa;
-        bb = la * bb + lanes[2 * j + 1];
-      }
-      sa[so] = aa;
-      sb[so] = bb;
+    if (w == 1 && !o.isSegmented()) {
+      reduceBlocked(a, ao, b, bo, lo, hi, rev, sa, sb, so);
       return false;
     }
-    for (int c = 0; c < w; c++) {
-      sa[so + c] = 1.0;
-      sb[so + c] = 0.0;
-    }
+    int n = c1 - c0;
+    float[] pa = new float[n];
+    float[] pb = new float[n];
+    java.util.Arrays.fill(pa, 1);
     boolean seg = o.isSegmented();
     boolean resets = false;
-    int n = hi - lo;
-    for (int p = 0; p < n; p++) {
+    for (int p = 0, steps = hi - lo; p < steps; p++) {
       int t = rev ? hi - 1 - p : lo + p;
-      int ia = ao + t * w;
-      int ib = bo + t * w;
+      int ia = ao + t * w + c0;
+      int ib = bo + t * w + c0;
       if (seg && o.restartsAt(t)) {
         resets = true;
-        for (int c = 0; c < w; c++) {
-          sa[so + c] = 0.0;
-          sb[so + c] = (double) a[ia + c] * o.initialState(c) + b[ib + c];
+        for (int c = 0; c < n; c++) {
+          pa[c] = 0;
+          pb[c] = (float) (a[ia + c] * o.initialState(c0 + c) + b[ib + c]);
         }
       } else {
-        for (int c = 0; c < w; c++) {
-          double x = a[ia + c];
-          sa[so + c] = x * sa[so + c];
-          sb[so + c] = x * sb[so + c] + b[ib + c];
+        for (int c = 0; c < n; c++) {
+          float x = a[ia + c];
+          pa[c] = x * pa[c];
+          pb[c] = x * pb[c] + b[ib + c];
         }
       }
+    }
+    for (int c = 0; c < n; c++) {
+      sa[so + c0 + c] = pa[c];
+      sb[so + c0 + c] = pb[c];
     }
     return resets;
   }
 
-  private static void reduceLanes(float[] a, int ao, float[] b, int bo, int lo, int hi,
-      boolean rev, double[] lanes) {
+  /** One channel, no segments: the summary of [lo, hi) built from eight-step block summaries. */
+  private static void reduceBlocked(float[] a, int ao, float[] b, int bo, int lo, int hi,
+      boolean rev, double[] sa, double[] sb, int so) {
+    float pa = 1;
+    float pb = 0;
     int n = hi - lo;
-    int m = n >> 2;
-    double a0 = 1, a1 = 1, a2 = 1, a3 = 1;
-    double b0 = 0, b1 = 0, b2 = 0, b3 = 0;
-    if (!rev) {
-      int p0 = lo, p1 = lo + m, p2 = lo + 2 * m, p3 = lo + 3 * m;
-      for (int s = 0; s < m; s++) {
-        double x0 = a[ao + p0 + s], x1 = a[ao + p1 + s], x2 = a[ao + p2 + s], x3 = a[ao + p3 + s];
-        a0 *= x0;
-        a1 *= x1;
-        a2 *= x2;
-        a3 *= x3;
-        b0 = x0 * b0 + b[bo + p0 + s];
-        b1 = x1 * b1 + b[bo + p1 + s];
-        b2 = x2 * b2 + b[bo + p2 + s];
-        b3 = x3 * b3 + b[bo + p3 + s];
-      }
-      for (int t = lo + 4 * m; t < hi; t++) {
-        double x = a[ao + t];
-        a3 *= x;
-        b3 = x * b3 + b[bo + t];
-      }
-    } else {
-      int p0 = hi - 1, p1 = hi - 1 - m, p2 = hi - 1 - 2 * m, p3 = hi - 1 - 3 * m;
-      for (int s = 0; s < m; s++) {
-        double x0 = a[ao + p0 - s], x1 = a[ao + p1 - s], x2 = a[ao + p2 - s], x3 = a[ao + p3 - s];
-        a0 *= x0;
-        a1 *= x1;
-        a2 *= x2;
-        a3 *= x3;
-        b0 = x0 * b0 + b[bo + p0 - s];
-        b1 = x1 * b1 + b[bo + p1 - s];
-        b2 = x2 * b2 + b[bo + p2 - s];
-        b3 = x3 * b3 + b[bo + p3 - s];
-      }
-      for (int t = hi - 1 - 4 * m; t >= lo; t--) {
-        double x = a[ao + t];
-        a3 *= x;
-        b3 = x * b3 + b[bo + t];
-      }
+    int p = 0;
+    for (; p + 8 <= n; p += 8) {
+      // i0..i7: the block's steps in scan order
+      int i0 = rev ? hi - 1 - p : lo + p;
+      int d = rev ? -1 : 1;
+      float a0 = a[ao + i0], a1 = a[ao + i0 + d], a2 = a[ao + i0 + 2 * d], a3 = a[ao + i0 + 3 * d];
+      float a4 = a[ao + i0 + 4 * d], a5 = a[ao + i0 + 5 * d], a6 = a[ao + i0 + 6 * d];
+      float a7 = a[ao + i0 + 7 * d];
+      float b0 = b[bo + i0], b1 = b[bo + i0 + d], b2 = b[bo + i0 + 2 * d], b3 = b[bo + i0 + 3 * d];
+      float b4 = b[bo + i0 + 4 * d], b5 = b[bo + i0 + 5 * d], b6 = b[bo + i0 + 6 * d];
+      float b7 = b[bo + i0 + 7 * d];
+      float a01 = a1 * a0, b01 = a1 * b0 + b1, a23 = a3 * a2, b23 = a3 * b2 + b3;
+      float a45 = a5 * a4, b45 = a5 * b4 + b5, a67 = a7 * a6, b67 = a7 * b6 + b7;
+      float a03 = a23 * a01, b03 = a23 * b01 + b23, a47 = a67 * a45, b47 = a67 * b45 + b67;
+      float a07 = a47 * a03, b07 = a47 * b03 + b47;
+      pa = a07 * pa;
+      pb = a07 * pb + b07;
     }
-    lanes[0] = a0;
-    lanes[1] = b0;
-    lanes[2] = a1;
-    lanes[3] = b1;
-    lanes[4] = a2;
-    lanes[5] = b2;
-    lanes[6] = a3;
-    lanes[7] = b3;
+    for (; p < n; p++) {
+      int t = rev ? hi - 1 - p : lo + p;
+      float x = a[ao + t];
+      pa = x * pa;
+      pb = x * pb + b[bo + t];
+    }
+    sa[so] = pa;
+    sb[so] = pb;
   }
 
   /**
-   * Rescans [lo, hi) from carry[co, co + w), writing out. {@code lanes}: the lane summaries left
-   * by {@link #reduce} for this chunk, or null for one plain pass.
+   * Rescans channels [c0, c1) of [lo, hi) from carry[co + c], writing out. {@code blocked}: use
+   * the eight-step blocks for one channel without segments (the parallel backend); false gives
+   * the plain one-step-at-a-time loop (the sequential baseline).
    */
-  static void apply(float[] a, int ao, float[] b, int bo, float[] out, int oo, int w, int lo,
-      int hi, ScanOptions o, double[] carry, int co, double[] lanes) {
+  static void apply(float[] a, int ao, float[] b, int bo, float[] out, int oo, int w, int c0,
+      int c1, int lo, int hi, ScanOptions o, double[] carry, int co, boolean blocked) {
     boolean rev = o.isReverse();
     if (w == 1 && !o.isSegmented()) {
-      if (lanes != null) {
-        applyLanes(a, ao, b, bo, out, oo, lo, hi, rev, carry[co], lanes);
+      if (blocked) {
+        applyBlocked(a, ao, b, bo, out, oo, lo, hi, rev, (float) carry[co]);
       } else {
-        applyOne(a, ao, b, bo, out, oo, lo, hi, rev, carry[co]);
+        applyOne(a, ao, b, bo, out, oo, lo, hi, rev, (float) carry[co]);
       }
       return;
     }
-    float[] h = new float[w];
-    float[] h0 = new float[w];
-    for (int c = 0; c < w; c++) {
-      h[c] = (float) carry[co + c];
-      h0[c] = (float) o.initialState(c);
+    int n = c1 - c0;
+    float[] h = new float[n];
+    float[] h0 = new float[n];
+    for (int c = 0; c < n; c++) {
+      h[c] = (float) carry[co + c0 + c];
+      h0[c] = (float) o.initialState(c0 + c);
     }
     boolean seg = o.isSegmented();
-    int n = hi - lo;
-    for (int p = 0; p < n; p++) {
+    for (int p = 0, steps = hi - lo; p < steps; p++) {
       int t = rev ? hi - 1 - p : lo + p;
-      int ia = ao + t * w;
-      int ib = bo + t * w;
-      int io = oo + t * w;
+      int ia = ao + t * w + c0;
+      int ib = bo + t * w + c0;
+      int io = oo + t * w + c0;
       if (seg && o.restartsAt(t)) {
-        for (int c = 0; c < w; c++) {
+        for (int c = 0; c < n; c++) {
           h[c] = a[ia + c] * h0[c] + b[ib + c];
           out[io + c] = h[c];
         }
       } else {
-        for (int c = 0; c < w; c++) {
+        for (int c = 0; c < n; c++) {
           h[c] = a[ia + c] * h[c] + b[ib + c];
           out[io + c] = h[c];
         }
@@ -158,8 +135,7 @@ final class Kernels32 {
   }
 
   private static void applyOne(float[] a, int ao, float[] b, int bo, float[] out, int oo, int lo,
-      int hi, boolean rev, double carry) {
-    float h = (float) carry;
+      int hi, boolean rev, float h) {
     if (!rev) {
       for (int t = lo; t < hi; t++) {
         h = a[ao + t] * h + b[bo + t];
@@ -173,129 +149,128 @@ final class Kernels32 {
     }
   }
 
-  private static void applyLanes(float[] a, int ao, float[] b, int bo, float[] out, int oo,
-      int lo, int hi, boolean rev, double carry, double[] lanes) {
+  /** One channel, no segments: eight steps per loop-carried multiply-add (see the class comment). */
+  private static void applyBlocked(float[] a, int ao, float[] b, int bo, float[] out, int oo,
+      int lo, int hi, boolean rev, float h) {
     int n = hi - lo;
-    int m = n >> 2;
-    double c1 = lanes[0] * carry + lanes[1];
-    double c2 = lanes[2] * c1 + lanes[3];
-    double c3 = lanes[4] * c2 + lanes[5];
-    float h0 = (float) carry, h1 = (float) c1, h2 = (float) c2, h3 = (float) c3;
-    if (!rev) {
-      int p0 = lo, p1 = lo + m, p2 = lo + 2 * m, p3 = lo + 3 * m;
-      for (int s = 0; s < m; s++) {
-        h0 = a[ao + p0 + s] * h0 + b[bo + p0 + s];
-        h1 = a[ao + p1 + s] * h1 + b[bo + p1 + s];
-        h2 = a[ao + p2 + s] * h2 + b[bo + p2 + s];
-        h3 = a[ao + p3 + s] * h3 + b[bo + p3 + s];
-        out[oo + p0 + s] = h0;
-        out[oo + p1 + s] = h1;
-        out[oo + p2 + s] = h2;
-        out[oo + p3 + s] = h3;
-      }
-      for (int t = lo + 4 * m; t < hi; t++) {
-        h3 = a[ao + t] * h3 + b[bo + t];
-        out[oo + t] = h3;
-      }
-    } else {
-      int p0 = hi - 1, p1 = hi - 1 - m, p2 = hi - 1 - 2 * m, p3 = hi - 1 - 3 * m;
-      for (int s = 0; s < m; s++) {
-        h0 = a[ao + p0 - s] * h0 + b[bo + p0 - s];
-        h1 = a[ao + p1 - s] * h1 + b[bo + p1 - s];
-        h2 = a[ao + p2 - s] * h2 + b[bo + p2 - s];
-        h3 = a[ao + p3 - s] * h3 + b[bo + p3 - s];
-        out[oo + p0 - s] = h0;
-        out[oo + p1 - s] = h1;
-        out[oo + p2 - s] = h2;
-        out[oo + p3 - s] = h3;
-      }
-      for (int t = hi - 1 - 4 * m; t >= lo; t--) {
-        h3 = a[ao + t] * h3 + b[bo + t];
-        out[oo + t] = h3;
-      }
+    int p = 0;
+    for (; p + 8 <= n; p += 8) {
+      int i0 = rev ? hi - 1 - p : lo + p;
+      int d = rev ? -1 : 1;
+      float a0 = a[ao + i0], a1 = a[ao + i0 + d], a2 = a[ao + i0 + 2 * d], a3 = a[ao + i0 + 3 * d];
+      float a4 = a[ao + i0 + 4 * d], a5 = a[ao + i0 + 5 * d], a6 = a[ao + i0 + 6 * d];
+      float a7 = a[ao + i0 + 7 * d];
+      float b0 = b[bo + i0], b1 = b[bo + i0 + d], b2 = b[bo + i0 + 2 * d], b3 = b[bo + i0 + 3 * d];
+      float b4 = b[bo + i0 + 4 * d], b5 = b[bo + i0 + 5 * d], b6 = b[bo + i0 + 6 * d];
+      float b7 = b[bo + i0 + 7 * d];
+      float a01 = a1 * a0, b01 = a1 * b0 + b1, a23 = a3 * a2, b23 = a3 * b2 + b3;
+      float a45 = a5 * a4, b45 = a5 * b4 + b5, a67 = a7 * a6, b67 = a7 * b6 + b7;
+      float a03 = a23 * a01, b03 = a23 * b01 + b23, a47 = a67 * a45, b47 = a67 * b45 + b67;
+      float a07 = a47 * a03, b07 = a47 * b03 + b47;
+      float h1 = a01 * h + b01;
+      float h3 = a03 * h + b03;
+      float h5 = a45 * h3 + b45;
+      out[oo + i0] = a0 * h + b0;
+      out[oo + i0 + d] = h1;
+      out[oo + i0 + 2 * d] = a2 * h1 + b2;
+      out[oo + i0 + 3 * d] = h3;
+      out[oo + i0 + 4 * d] = a4 * h3 + b4;
+      out[oo + i0 + 5 * d] = h5;
+      out[oo + i0 + 6 * d] = a6 * h5 + b6;
+      h = a07 * h + b07;
+      out[oo + i0 + 7 * d] = h;
+    }
+    for (; p < n; p++) {
+      int t = rev ? hi - 1 - p : lo + p;
+      h = a[ao + t] * h + b[bo + t];
+      out[oo + t] = h;
     }
   }
 
   /**
    * Backward, phase 1: the summary, in gradient order (the reverse of the scan order), of the
-   * δ recurrence δ_t = g_t + a_{next(t)} δ_{next(t)} over [lo, hi), where next(t) is the step
-   * after t in scan order and the term is dropped where next(t) restarts or does not exist.
+   * δ recurrence δ_t = g_t + a_{next(t)} δ_{next(t)} over channels [c0, c1) of [lo, hi), where
+   * next(t) is the step after t in scan order and the term is dropped where next(t) restarts or
+   * does not exist.
    */
-  static boolean reduceGrad(float[] a, int ao, float[] g, int go, int w, int steps, int lo,
-      int hi, ScanOptions o, double[] sa, double[] sb, int so) {
+  static boolean reduceGrad(float[] a, int ao, float[] g, int go, int w, int c0, int c1,
+      int steps, int lo, int hi, ScanOptions o, double[] sa, double[] sb, int so) {
     boolean rev = o.isReverse();
-    for (int c = 0; c < w; c++) {
-      sa[so + c] = 1.0;
-      sb[so + c] = 0.0;
-    }
+    int n = c1 - c0;
+    float[] pa = new float[n];
+    float[] pb = new float[n];
+    java.util.Arrays.fill(pa, 1);
     boolean resets = false;
-    int n = hi - lo;
-    for (int q = 0; q < n; q++) {
+    for (int q = 0, len = hi - lo; q < len; q++) {
       int t = rev ? lo + q : hi - 1 - q;
       int tn = rev ? t - 1 : t + 1;
-      int ig = go + t * w;
+      int ig = go + t * w + c0;
       if (tn < 0 || tn >= steps || o.restartsAt(tn)) {
         resets = true;
-        for (int c = 0; c < w; c++) {
-          sa[so + c] = 0.0;
-          sb[so + c] = g[ig + c];
+        for (int c = 0; c < n; c++) {
+          pa[c] = 0;
+          pb[c] = g[ig + c];
         }
       } else {
-        int ia = ao + tn * w;
-        for (int c = 0; c < w; c++) {
-          double x = a[ia + c];
-          sa[so + c] = x * sa[so + c];
-          sb[so + c] = x * sb[so + c] + g[ig + c];
+        int ia = ao + tn * w + c0;
+        for (int c = 0; c < n; c++) {
+          float x = a[ia + c];
+          pa[c] = x * pa[c];
+          pb[c] = x * pb[c] + g[ig + c];
         }
       }
+    }
+    for (int c = 0; c < n; c++) {
+      sa[so + c0 + c] = pa[c];
+      sb[so + c0 + c] = pb[c];
     }
     return resets;
   }
 
   /**
-   * Backward, phase 3 over [lo, hi): δ from {@code carry} (δ of the step after the chunk in scan
-   * order), writing ∂L/∂a = h_prev ⊙ δ and ∂L/∂b = δ, and adding a_t ⊙ δ_t of the steps that
-   * start from h0 into g0[g0o, g0o + w).
+   * Backward, phase 3 over channels [c0, c1) of [lo, hi): δ from {@code carry} (δ of the step
+   * after the chunk in scan order), writing ∂L/∂a = h_prev ⊙ δ and ∂L/∂b = δ, and adding
+   * a_t ⊙ δ_t of the steps that start from h0 into g0[g0o + c].
    */
   static void applyGrad(float[] a, int ao, float[] h, int ho, float[] g, int go, float[] ga,
-      int gao, float[] gb, int gbo, int w, int steps, int lo, int hi, ScanOptions o,
-      double[] carry, int co, double[] g0, int g0o) {
+      int gao, float[] gb, int gbo, int w, int c0, int c1, int steps, int lo, int hi,
+      ScanOptions o, double[] carry, int co, double[] g0, int g0o) {
     boolean rev = o.isReverse();
-    float[] d = new float[w];
-    float[] h0 = new float[w];
-    for (int c = 0; c < w; c++) {
-      d[c] = (float) carry[co + c];
-      h0[c] = (float) o.initialState(c);
+    int n = c1 - c0;
+    float[] d = new float[n];
+    float[] h0 = new float[n];
+    for (int c = 0; c < n; c++) {
+      d[c] = (float) carry[co + c0 + c];
+      h0[c] = (float) o.initialState(c0 + c);
     }
     int first = rev ? steps - 1 : 0;
-    int n = hi - lo;
-    for (int q = 0; q < n; q++) {
+    for (int q = 0, len = hi - lo; q < len; q++) {
       int t = rev ? lo + q : hi - 1 - q;
       int tn = rev ? t - 1 : t + 1;
       int tp = rev ? t + 1 : t - 1;
-      int ig = go + t * w;
-      int iga = gao + t * w;
-      int igb = gbo + t * w;
+      int ig = go + t * w + c0;
+      int iga = gao + t * w + c0;
+      int igb = gbo + t * w + c0;
       if (tn < 0 || tn >= steps || o.restartsAt(tn)) {
-        for (int c = 0; c < w; c++) {
+        for (int c = 0; c < n; c++) {
           d[c] = g[ig + c];
         }
       } else {
-        int ia = ao + tn * w;
-        for (int c = 0; c < w; c++) {
+        int ia = ao + tn * w + c0;
+        for (int c = 0; c < n; c++) {
           d[c] = a[ia + c] * d[c] + g[ig + c];
         }
       }
       if (t == first || o.restartsAt(t)) {
-        int ia = ao + t * w;
-        for (int c = 0; c < w; c++) {
+        int ia = ao + t * w + c0;
+        for (int c = 0; c < n; c++) {
           gb[igb + c] = d[c];
           ga[iga + c] = h0[c] * d[c];
-          g0[g0o + c] += (double) a[ia + c] * d[c];
+          g0[g0o + c0 + c] += (double) a[ia + c] * d[c];
         }
       } else {
-        int ih = ho + tp * w;
-        for (int c = 0; c < w; c++) {
+        int ih = ho + tp * w + c0;
+        for (int c = 0; c < n; c++) {
           gb[igb + c] = d[c];
           ga[iga + c] = h[ih + c] * d[c];
         }

@@ -155,6 +155,20 @@ public final class Sequence {
     return offset + t * width + c;
   }
 
+  /** Value at flat index i of this view (t * width + c), unchecked beyond the array's own check. */
+  double at(int i) {
+    return f != null ? f[offset + i] : d[offset + i];
+  }
+
+  /** Sets flat index i of this view (t * width + c). */
+  void put(int i, double v) {
+    if (f != null) {
+      f[offset + i] = (float) v;
+    } else {
+      d[offset + i] = v;
+    }
+  }
+
   /** Sets every value of this view to {@code v}. */
   public void fill(double v) {
     if (f != null) {

@@ -19,13 +19,13 @@ final class SequentialBackend extends Backend {
     int w = a.width();
     double[] sa = new double[w];
     double[] sb = new double[w];
-    boolean resets = new Chunks.Scan(a, b, null, o).reduce(0, a.steps(), sa, sb, 0, null);
+    boolean resets = new Chunks.Scan(a, b, null, o).reduce(0, a.steps(), 0, w, sa, sb, 0);
     return new Summary(sa, sb, resets);
   }
 
   @Override
   protected void doApply(Sequence a, Sequence b, double[] carry, ScanOptions o, Sequence out) {
-    new Chunks.Scan(a, b, out, o).apply(0, a.steps(), carry, 0, null);
+    new Chunks.Scan(a, b, out, o).apply(0, a.steps(), 0, a.width(), carry, 0, false);
   }
 
   @Override
@@ -33,7 +33,7 @@ final class SequentialBackend extends Backend {
       Sequence gradB, double[] gradH0) {
     double[] g0 = new double[a.width()];
     new Chunks.Grad(a, h, gradH, gradA, gradB, o)
-        .apply(0, a.steps(), new double[a.width()], 0, g0, 0);
+        .apply(0, a.steps(), 0, a.width(), new double[a.width()], 0, g0, 0);
     if (gradH0 != null) {
       System.arraycopy(g0, 0, gradH0, 0, g0.length);
     }

@@ -37,7 +37,7 @@ public abstract class BackendContract {
   }
 
   private static final int[] BASE_SIZES = {0, 1, 2, 3, 5, 17, 97, 1009, 4099, 65537, 100_003};
-  private static final int[] WIDTHS = {1, 3, 64};
+  private static final int[] WIDTHS = {1, 3, 37, 64};
   private static final Precision[] PRECISIONS = Precision.values();
 
   protected List<Integer> sizes(int width) {

@@ -1,0 +1,224 @@
+package dev.longscan.examples;
+
+import dev.longscan.Backends;
+import dev.longscan.ParameterException;
+import dev.longscan.Precision;
+import dev.longscan.ScanOptions;
+import dev.longscan.Sequence;
+import dev.longscan.spark.Chunk;
+import dev.longscan.spark.ChunkResult;
+import dev.longscan.spark.ScanResult;
+import dev.longscan.spark.Scans;
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.TreeSet;
+import java.util.concurrent.Callable;
+import java.util.stream.LongStream;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * A spark-submit job: one very long series, scanned as chunks (the RDD entry point or the
+ * chunked DataFrame format), checked chunk by chunk against the reference.
+ * <pre>
+ * spark-submit --class dev.longscan.examples.LongSeriesJob \
+ *   longscan-examples-VERSION-spark-job.jar --steps 1073741824 --chunk-steps 1048576
+ * </pre>
+ */
+@Command(name = "long-series", mixinStandardHelpOptions = true,
+    description = {
+        "spark-submit job: one very long series h_t = a_t * h_(t-1) + b_t in chunks of"
+            + " --chunk-steps steps generated on the executors, scanned by the cluster (chunk"
+            + " summaries on the executors, GPU if present; carries on the driver), and checked:"
+            + " the first chunk from h0 and sampled chunks from the previous chunk's last state,"
+            + " against the sequential float64 reference."})
+public final class LongSeriesJob implements Callable<Integer> {
+
+  @Spec
+  CommandLine.Model.CommandSpec spec;
+
+  @Option(names = "--steps", defaultValue = "67108864",
+      description = "Length of the series (default: ${DEFAULT-VALUE}).")
+  long steps;
+
+  @Option(names = "--chunk-steps", defaultValue = "1048576",
+      description = "Steps per chunk (default: ${DEFAULT-VALUE}).")
+  int chunkSteps;
+
+  @Option(names = "--partitions", defaultValue = "0",
+      description = "Partitions (default: Spark's default parallelism).")
+  int partitions;
+
+  @Option(names = "--precision", defaultValue = "float32",
+      description = "float32 or float64 (default: ${DEFAULT-VALUE}).")
+  String precision;
+
+  @Option(names = "--api", defaultValue = "rdd",
+      description = "rdd (Scans.scanChunks) or dataframe (Scans.chunks) (default:"
+          + " ${DEFAULT-VALUE}).")
+  String api;
+
+  @Option(names = "--check-chunks", defaultValue = "4",
+      description = "Chunks checked besides the first (default: ${DEFAULT-VALUE}).")
+  int checkChunks;
+
+  @Option(names = "--master", defaultValue = "local[*]",
+      description = "Master when not run by spark-submit (default: ${DEFAULT-VALUE}).")
+  String master;
+
+  @Option(names = "--backend", defaultValue = "auto",
+      description = "spark.longscan.backend (default: ${DEFAULT-VALUE}).")
+  String backend;
+
+  @Option(names = "--seed", defaultValue = "5", description = "Seed (default: ${DEFAULT-VALUE}).")
+  long seed;
+
+  public static void main(String[] args) {
+    int rc = new CommandLine(new LongSeriesJob()).execute(args);
+    if (rc != 0) {
+      System.exit(rc);
+    }
+  }
+
+  /** Chunk k's coefficients, the same wherever they are computed. */
+  static Chunk chunk(long k, long steps, int chunkSteps, boolean f32, long seed) {
+    int n = (int) Math.min(chunkSteps, steps - k * chunkSteps);
+    SplittableRandom r = new SplittableRandom(seed * 0x9E3779B97F4A7C15L + k);
+    if (f32) {
+      float[] a = new float[n];
+      float[] b = new float[n];
+      for (int i = 0; i < n; i++) {
+        a[i] = (float) (0.5 + 0.4999 * r.nextDouble());
+        b[i] = (float) (2 * r.nextDouble() - 1);
+      }
+      return Chunk.of(k, a, b);
+    }
+    double[] a = new double[n];
+    double[] b = new double[n];
+    for (int i = 0; i < n; i++) {
+      a[i] = 0.5 + 0.4999 * r.nextDouble();
+      b[i] = 2 * r.nextDouble() - 1;
+    }
+    return Chunk.of(k, a, b);
+  }
+
+  @Override
+  public Integer call() {
+    PrintWriter out = spec.commandLine().getOut();
+    if (steps < 1 || chunkSteps < 1) {
+      throw new ParameterException("expected --steps >= 1 and --chunk-steps >= 1, found " + steps
+          + " and " + chunkSteps);
+    }
+    boolean f32 = ScanCommand.parsePrecision(precision) == Precision.FLOAT32;
+    long chunks = (steps + chunkSteps - 1) / chunkSteps;
+    SparkSession spark = Sessions.start("longscan long series", master, backend);
+    try {
+      JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+      int parts = partitions > 0 ? partitions : jsc.defaultParallelism();
+      List<Long> ids = new ArrayList<>();
+      LongStream.range(0, chunks).forEach(ids::add);
+      long n = steps;
+      int cs = chunkSteps;
+      long sd = seed;
+      JavaRDD<Chunk> input = jsc.parallelize(ids, parts).map(k -> chunk(k, n, cs, f32, sd));
+
+      TreeSet<Long> check = new TreeSet<>();
+      check.add(0L);
+      SplittableRandom r = new SplittableRandom(seed);
+      for (int i = 0; i < checkChunks && chunks > 1; i++) {
+        long k = 1 + r.nextLong(chunks - 1);
+        check.add(k);
+        check.add(k - 1);
+      }
+      Map<Long, double[]> got = new HashMap<>();
+      long t0 = System.nanoTime();
+      long t1;
+      String used;
+      if (api.equals("rdd")) {
+        JavaRDD<ChunkResult> res = Scans.scanChunks(input, 1, ScanOptions.defaults());
+        t1 = System.nanoTime();
+        res.foreach(x -> { });
+        used = "(see the executors' log)";
+        for (ChunkResult c : res.filter(c -> check.contains(c.ordinal())).collect()) {
+          got.put(c.ordinal(), c.h().toDoubleArray());
+        }
+      } else if (api.equals("dataframe")) {
+        StructType schema = new StructType()
+            .add("chunk", DataTypes.LongType, false)
+            .add("a", DataTypes.createArrayType(f32 ? DataTypes.FloatType : DataTypes.DoubleType,
+                false), false)
+            .add("b", DataTypes.createArrayType(f32 ? DataTypes.FloatType : DataTypes.DoubleType,
+                false), false);
+        Dataset<Row> df = spark.createDataFrame(input.map(c -> RowFactory.create(c.ordinal(),
+            f32 ? c.a().floatArray() : c.a().doubleArray(),
+            f32 ? c.b().floatArray() : c.b().doubleArray())), schema);
+        ScanResult res = Scans.chunks("a", "b").orderBy("chunk").presorted().run(df);
+        t1 = System.nanoTime();
+        res.dataset().write().format("noop").mode("overwrite").save();
+        used = String.join(", ", res.backendsUsed());
+        for (Row row : res.dataset().where(org.apache.spark.sql.functions.col("chunk")
+            .isin(check.toArray())).select("chunk", "h").collectAsList()) {
+          List<Object> h = row.getList(1);
+          double[] v = new double[h.size()];
+          for (int i = 0; i < v.length; i++) {
+            v[i] = ((Number) h.get(i)).doubleValue();
+          }
+          got.put(row.getLong(0), v);
+        }
+      } else {
+        throw new ParameterException("expected --api rdd or dataframe, found '" + api + "'");
+      }
+      long t2 = System.nanoTime();
+      out.printf(Locale.ROOT, "%,d steps in %,d chunks of %,d (%s), %d partitions, api %s%n",
+          steps, chunks, chunkSteps, f32 ? "float32" : "float64", parts, api);
+      out.printf(Locale.ROOT, "phases 1+2 (generate, summarise, carries): %s; phase 3 (generate,"
+          + " rescan): %s; total %s = %s%n", Checks.seconds(t1 - t0).trim(),
+          Checks.seconds(t2 - t1).trim(), Checks.seconds(t2 - t0).trim(),
+          Checks.rate(steps, t2 - t0, "steps"));
+      out.printf("tasks ran on: %s%n", used);
+
+      double worst = 0;
+      for (long k : check) {
+        if (k > 0 && !check.contains(k - 1)) {
+          continue;
+        }
+        Chunk c = chunk(k, steps, chunkSteps, f32, seed);
+        double[] carry = {k == 0 ? 0.0 : last(got.get(k - 1))};
+        Sequence ref = Sequence.allocate(Precision.FLOAT64, c.steps(), 1);
+        Backends.reference().apply(Sequence.of(c.a().toDoubleArray()),
+            Sequence.of(c.b().toDoubleArray()), carry, ScanOptions.defaults(), ref);
+        worst = Math.max(worst, Checks.maxRelError(got.get(k), ref.doubleArray()));
+      }
+      double tol = f32 ? 1e-4 : 1e-10;
+      out.printf(Locale.ROOT, "check: chunks %s, each from the state the scan left before it,"
+          + " against the float64 reference: max relative error %.2e (tolerance %.0e) %s%n",
+          check, worst, tol, worst <= tol ? "OK" : "FAILED");
+      out.flush();
+      if (!(worst <= tol)) {
+        throw new Checks.Failed("chunks differ from the reference by " + worst);
+      }
+      return 0;
+    } finally {
+      spark.stop();
+    }
+  }
+
+  private static double last(double[] h) {
+    return h[h.length - 1];
+  }
+}

@@ -1,0 +1,96 @@
+package dev.longscan.examples;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** The command line: help everywhere, the core-only scan command, its errors. */
+class CliTest {
+  @TempDir
+  Path tmp;
+
+  /** Exit code, standard output and standard error of one command line. */
+  static String[] run(String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    CommandLine cl = Main.commandLine();
+    cl.setOut(new PrintWriter(out, true));
+    cl.setErr(new PrintWriter(err, true));
+    int rc = cl.execute(args);
+    return new String[] {Integer.toString(rc), out.toString(), err.toString()};
+  }
+
+  @Test
+  void everyCommandHasHelp() {
+    String[] top = run("--help");
+    assertEquals("0", top[0]);
+    CommandLine cl = Main.commandLine();
+    assertTrue(cl.getSubcommands().keySet().containsAll(
+        java.util.List.of("spark", "scan", "tick-ema", "long-series")));
+    for (String name : cl.getSubcommands().keySet()) {
+      if (name.equals("help")) {
+        continue;
+      }
+      String[] r = run(name, "--help");
+      assertEquals("0", r[0], name + " --help: " + r[2]);
+      assertTrue(r[1].startsWith("Usage: longscan " + name), r[1]);
+      assertTrue(top[1].contains(name), "listed in longscan --help: " + name);
+    }
+  }
+
+  @Test
+  void scanGeneratedSeriesOnEachCpuBackend() {
+    for (String backend : new String[] {"cpu", "sequential", "auto"}) {
+      String[] r = run("scan", "--steps", "100003", "--backend", backend, "--repeat", "1",
+          "--check", "500");
+      assertEquals("0", r[0], r[2]);
+      assertTrue(r[1].contains("series: 100,003 steps x 1 channel(s), FLOAT32, generated"), r[1]);
+      assertTrue(r[1].matches("(?s).*scan: best of 1: .*elements/s.*"), r[1]);
+      assertTrue(r[1].contains("(tolerance 1e-04) OK"), r[1]);
+    }
+    String[] wide = run("scan", "--steps", "3001", "--width", "5", "--precision", "float64",
+        "--reverse", "--repeat", "1");
+    assertEquals("0", wide[0], wide[2]);
+    assertTrue(wide[1].contains("(tolerance 1e-10) OK"), wide[1]);
+  }
+
+  @Test
+  void scanCsv() throws IOException {
+    Path csv = tmp.resolve("series.csv");
+    StringBuilder sb = new StringBuilder("a,b\n");
+    for (int i = 0; i < 1000; i++) {
+      sb.append(0.9).append(',').append(i % 7 - 3).append('\n');
+    }
+    Files.writeString(csv, sb);
+    String[] r = run("scan", "--csv", csv.toString(), "--precision", "float64", "--repeat", "1");
+    assertEquals("0", r[0], r[2]);
+    assertTrue(r[1].contains("series: 1,000 steps x 1 channel(s), FLOAT64, read from"), r[1]);
+
+    Files.writeString(csv, "a,b\n0.5,1\n0.5;x\n");
+    String[] bad = run("scan", "--csv", csv.toString());
+    assertEquals("2", bad[0]);
+    assertTrue(bad[2].contains("expected two numbers 'a,b' on line 3 of " + csv
+        + ", found '0.5;x'"), bad[2]);
+  }
+
+  @Test
+  void badOptions() {
+    String[] r = run("scan", "--precision", "float16");
+    assertEquals("2", r[0]);
+    assertTrue(r[2].contains("expected --precision float32 or float64, found 'float16'"), r[2]);
+    String[] u = run("scan", "--no-such-option");
+    assertEquals("2", u[0]);
+    assertTrue(u[2].contains("Unknown option: '--no-such-option'"), u[2]);
+    String[] g = run("scan", "--steps", "10", "--backend", "gpu");
+    assertEquals("2", g[0]);
+    assertTrue(g[2].contains("backend 'gpu'"), g[2]);
+  }
+}

@@ -1,0 +1,41 @@
+package dev.longscan.examples;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The Spark jobs of the command line, small, in local mode, each in its own SparkSession: the
+ * main job and the long-series job (both APIs) pass their own checks against the reference.
+ */
+class SparkJobsTest {
+  @TempDir
+  Path tmp;
+
+  @Test
+  void mainJob() {
+    String[] r = CliTest.run("spark", "--rows", "30011", "--symbols", "7", "--master",
+        "local[2]", "--partitions", "3", "--backend", "cpu", "--output",
+        tmp.resolve("out").toString());
+    assertEquals("0", r[0], r[1] + r[2]);
+    assertTrue(r[1].contains("generated 30,011 ticks of 7 symbols in 3 partitions"), r[1]);
+    assertTrue(r[1].contains("where the time went:"), r[1]);
+    assertTrue(r[1].matches("(?s).*scan total .*rows/s.*"), r[1]);
+    assertTrue(r[1].matches("(?s).*check: 3 symbols in full .* OK.*"), r[1]);
+  }
+
+  @Test
+  void longSeriesBothApis() {
+    for (String api : new String[] {"rdd", "dataframe"}) {
+      String[] r = CliTest.run("long-series", "--steps", "100003", "--chunk-steps", "4099",
+          "--partitions", "5", "--master", "local[2]", "--api", api);
+      assertEquals("0", r[0], r[1] + r[2]);
+      assertTrue(r[1].contains("100,003 steps in 25 chunks of 4,099 (float32), 5 partitions"),
+          r[1]);
+      assertTrue(r[1].matches("(?s).*check: chunks \\[0, .* OK.*"), r[1]);
+    }
+  }
+}

@@ -1,0 +1,349 @@
+package dev.longscan.spark;
+
+import dev.longscan.Backend;
+import dev.longscan.Direction;
+import dev.longscan.NonFinitePolicy;
+import dev.longscan.Precision;
+import dev.longscan.ScanOptions;
+import dev.longscan.Sequence;
+import dev.longscan.Summary;
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.NoSuchElementException;
+import java.util.function.Function;
+import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.sql.catalyst.expressions.GenericInternalRow;
+import org.apache.spark.sql.catalyst.expressions.JoinedRow;
+import org.apache.spark.sql.catalyst.expressions.SpecificInternalRow;
+import org.apache.spark.sql.catalyst.expressions.UnsafeArrayData;
+import org.apache.spark.sql.catalyst.util.ArrayData;
+import org.apache.spark.sql.types.ArrayType;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * The executor side of the chunked format (one row or one {@link Chunk} per chunk of steps):
+ * phase 1 reduces every chunk to its summary on the task's backend (the GPU when there is one),
+ * phase 3 rescans every chunk from its carry. Chunks are streamed: one chunk's arrays in memory
+ * at a time.
+ */
+final class ChunkScan implements Serializable {
+  private static final long serialVersionUID = 1L;
+
+  final Columns.Keys keys;
+  final Columns.Time ordinal;
+  final int width;
+  final Direction direction;
+  final double[] h0;
+  final NonFinitePolicy policy;
+  final ExecutorBackends backends;
+  /** DataFrame input: the array columns (ordinal -1 for the RDD entry point). */
+  final String aName;
+  final String bName;
+  final int aOrd;
+  final int bOrd;
+  final boolean f32;
+  final boolean aNulls;
+  final boolean bNulls;
+
+  ChunkScan(Columns.Keys keys, Columns.Time ordinal, int width, Direction direction, double[] h0,
+      NonFinitePolicy policy, ExecutorBackends backends, StructType schema, String aName,
+      String bName) {
+    this.keys = keys;
+    this.ordinal = ordinal;
+    this.width = width;
+    this.direction = direction;
+    this.h0 = h0;
+    this.policy = policy;
+    this.backends = backends;
+    if (schema == null) {
+      this.aName = "a";
+      this.bName = "b";
+      aOrd = -1;
+      bOrd = -1;
+      f32 = false;
+      aNulls = false;
+      bNulls = false;
+    } else {
+      aOrd = Columns.ordinal(schema, aName, "coefficient");
+      bOrd = Columns.ordinal(schema, bName, "coefficient");
+      this.aName = schema.fields()[aOrd].name();
+      this.bName = schema.fields()[bOrd].name();
+      DataType at = schema.fields()[aOrd].dataType();
+      DataType bt = schema.fields()[bOrd].dataType();
+      Precision pa = elementPrecision(at, this.aName);
+      Precision pb = elementPrecision(bt, this.bName);
+      if (pa != pb) {
+        throw new dev.longscan.ParameterException("expected array columns '" + this.aName
+            + "' and '" + this.bName + "' of one element type, found " + at.simpleString()
+            + " and " + bt.simpleString());
+      }
+      f32 = pa == Precision.FLOAT32;
+      aNulls = ((ArrayType) at).containsNull();
+      bNulls = ((ArrayType) bt).containsNull();
+    }
+  }
+
+  static Precision elementPrecision(DataType t, String name) {
+    if (t instanceof ArrayType) {
+      DataType e = ((ArrayType) t).elementType();
+      if (e.equals(DataTypes.FloatType)) {
+        return Precision.FLOAT32;
+      }
+      if (e.equals(DataTypes.DoubleType)) {
+        return Precision.FLOAT64;
+      }
+    }
+    throw new dev.longscan.ParameterException("expected a chunk column '" + name + "' of type"
+        + " array<float> or array<double>, found type " + t.simpleString());
+  }
+
+  DataType outputType() {
+    return DataTypes.createArrayType(f32 ? DataTypes.FloatType : DataTypes.DoubleType, false);
+  }
+
+  ScanOptions options() {
+    return ScanOptions.defaults().withDirection(direction).withInitialState(h0);
+  }
+
+  /** One chunk's key row (for the tracker) and coefficients, read from some input. */
+  private interface Adapter<T> {
+    InternalRow keyRow(T item);
+
+    /** The chunk's (a, b), or null after recording an error in the tracker. */
+    Sequence[] coefficients(T item, OrderTracker ot);
+  }
+
+  private final class RowAdapter implements Adapter<InternalRow> {
+    @Override
+    public InternalRow keyRow(InternalRow r) {
+      return r;
+    }
+
+    @Override
+    public Sequence[] coefficients(InternalRow r, OrderTracker ot) {
+      if (r.isNullAt(aOrd) || r.isNullAt(bOrd)) {
+        String col = r.isNullAt(aOrd) ? aName : bName;
+        ot.fail(DataError.NULL_VALUE, col, ot.key, "null", null);
+        return null;
+      }
+      ArrayData a = r.getArray(aOrd);
+      ArrayData b = r.getArray(bOrd);
+      int n = a.numElements();
+      if (n != b.numElements() || n % width != 0) {
+        ot.fail(DataError.BAD_CHUNK, aName, ot.key, "lengths " + n + " and " + b.numElements(),
+            null);
+        ot.error.detail = "arrays '" + aName + "' and '" + bName + "' of one equal length that is"
+            + " a multiple of width " + width;
+        return null;
+      }
+      if (!nullFree(a, aNulls, aName, ot) || !nullFree(b, bNulls, bName, ot)) {
+        return null;
+      }
+      return f32
+          ? new Sequence[] {Sequence.of(a.toFloatArray(), width), Sequence.of(b.toFloatArray(), width)}
+          : new Sequence[] {Sequence.of(a.toDoubleArray(), width),
+              Sequence.of(b.toDoubleArray(), width)};
+    }
+
+    private boolean nullFree(ArrayData x, boolean mayHaveNulls, String col, OrderTracker ot) {
+      if (!mayHaveNulls) {
+        return true;
+      }
+      for (int i = 0, n = x.numElements(); i < n; i++) {
+        if (x.isNullAt(i)) {
+          ot.fail(DataError.NULL_VALUE, col, ot.key, "null", null);
+          ot.error.inner = i / width;
+          return false;
+        }
+      }
+      return true;
+    }
+  }
+
+  private static final class ChunkAdapter implements Adapter<Chunk> {
+    private final GenericInternalRow keyRow = new GenericInternalRow(2);
+
+    @Override
+    public InternalRow keyRow(Chunk c) {
+      keyRow.setLong(0, c.series());
+      keyRow.setLong(1, c.ordinal());
+      return keyRow;
+    }
+
+    @Override
+    public Sequence[] coefficients(Chunk c, OrderTracker ot) {
+      return new Sequence[] {c.a(), c.b()};
+    }
+  }
+
+  /** The schema the RDD entry point's key rows follow: (series long, ordinal long). */
+  static final StructType CHUNK_KEYS = new StructType()
+      .add("series", DataTypes.LongType, false)
+      .add("ordinal", DataTypes.LongType, false);
+
+  // ------------------------------------------------------------------ phase 1
+
+  PartitionReport summarizeRows(int partition, Iterator<InternalRow> rows) {
+    return summarize(partition, rows, new RowAdapter());
+  }
+
+  PartitionReport summarizeChunks(int partition, Iterator<Chunk> chunks) {
+    return summarize(partition, chunks, new ChunkAdapter());
+  }
+
+  private <T> PartitionReport summarize(int partition, Iterator<T> it, Adapter<T> ad) {
+    PartitionReport rep = new PartitionReport(partition);
+    Backend be = backends.forTask(partition);
+    rep.backend = be.describe();
+    ScanOptions base = options();
+    OrderTracker ot = new OrderTracker(keys, ordinal, true);
+    List<Summary> sums = new ArrayList<>();
+    List<Boolean> starts = new ArrayList<>();
+    while (it.hasNext()) {
+      T item = it.next();
+      if (!ot.accept(ad.keyRow(item))) {
+        rep.error = ot.error;
+        return rep;
+      }
+      Sequence[] ab = ad.coefficients(item, ot);
+      if (ab == null) {
+        rep.error = ot.error;
+        return rep;
+      }
+      if (policy == NonFinitePolicy.REJECT && !finite(ab, ot)) {
+        rep.error = ot.error;
+        return rep;
+      }
+      if (ab[0].width() != width) {
+        ot.fail(DataError.BAD_CHUNK, aName, ot.key, "width " + ab[0].width(), null);
+        ot.error.detail = "chunks of width " + width;
+        rep.error = ot.error;
+        return rep;
+      }
+      sums.add(be.reduce(ab[0], ab[1], base));
+      starts.add(ot.starts);
+      ot.commit();
+      if (ot.rows == 1) {
+        rep.firstKey = ot.key;
+        rep.firstTimeL = ot.timeL;
+        rep.firstTimeD = ot.timeD;
+      }
+    }
+    rep.rows = ot.rows;
+    rep.blocks = sums.toArray(new Summary[0]);
+    rep.chunkStarts = new boolean[starts.size()];
+    for (int i = 0; i < starts.size(); i++) {
+      rep.chunkStarts[i] = starts.get(i);
+    }
+    if (ot.rows > 0) {
+      rep.lastKey = ot.key;
+      rep.lastTimeL = ot.timeL;
+      rep.lastTimeD = ot.timeD;
+      rep.lastRun = ot.run;
+      rep.firstRun = ot.firstRun();
+    }
+    return rep;
+  }
+
+  private boolean finite(Sequence[] ab, OrderTracker ot) {
+    String[] names = {aName, bName};
+    for (int k = 0; k < 2; k++) {
+      Sequence s = ab[k];
+      for (int t = 0; t < s.steps(); t++) {
+        for (int c = 0; c < s.width(); c++) {
+          double v = s.get(t, c);
+          if (!Double.isFinite(v)) {
+            ot.fail(DataError.NONFINITE_VALUE, names[k], ot.key, Double.toString(v), null);
+            ot.error.inner = t;
+            return false;
+          }
+        }
+      }
+    }
+    return true;
+  }
+
+  // ------------------------------------------------------------------ phase 3
+
+  /** Phase 3 of the chunked DataFrame format: each row joined with its chunk's states. */
+  Iterator<InternalRow> applyRows(int partition, Iterator<InternalRow> rows, PartitionPlan plan) {
+    SpecificInternalRow out = new SpecificInternalRow(
+        new StructType().add("h", outputType(), false));
+    JoinedRow joined = new JoinedRow();
+    return new Phase3<>(partition, rows, new RowAdapter(), plan, (r, h) -> {
+      out.update(0, f32 ? UnsafeArrayData.fromPrimitiveArray(h.floatArray())
+          : UnsafeArrayData.fromPrimitiveArray(h.doubleArray()));
+      return joined.apply(r, out);
+    });
+  }
+
+  /** Phase 3 of the RDD entry point. */
+  Iterator<ChunkResult> applyChunks(int partition, Iterator<Chunk> chunks, PartitionPlan plan) {
+    return new Phase3<>(partition, chunks, new ChunkAdapter(), plan,
+        (c, h) -> ChunkResult.of(c.series(), c.ordinal(), h));
+  }
+
+  private interface Emit<T, R> {
+    R emit(T item, Sequence h);
+  }
+
+  private final class Phase3<T, R> implements Iterator<R> {
+    final Iterator<T> it;
+    final Adapter<T> ad;
+    final PartitionPlan plan;
+    final Emit<T, R> emit;
+    final Backend be;
+    final OrderTracker ot = new OrderTracker(keys, ordinal, false);
+    final ScanOptions base = options();
+    final double[] carry = new double[width];
+    int j;
+
+    Phase3(int partition, Iterator<T> it, Adapter<T> ad, PartitionPlan plan, Emit<T, R> emit) {
+      this.it = it;
+      this.ad = ad;
+      this.plan = plan;
+      this.emit = emit;
+      this.be = backends.forTask(partition);
+    }
+
+    @Override
+    public boolean hasNext() {
+      boolean more = it.hasNext();
+      if (!more && j != plan.blocks) {
+        throw new IllegalStateException("longscan: phase 3 found " + j + " chunks where phase 1"
+            + " found " + plan.blocks + "; the input must be deterministic: cache or checkpoint"
+            + " it before the scan");
+      }
+      return more;
+    }
+
+    @Override
+    public R next() {
+      if (!it.hasNext()) {
+        throw new NoSuchElementException();
+      }
+      T item = it.next();
+      if (j >= plan.blocks) {
+        throw new IllegalStateException("longscan: phase 3 found more chunks than phase 1 ("
+            + plan.blocks + "); the input must be deterministic: cache or checkpoint it");
+      }
+      ot.accept(ad.keyRow(item));
+      Sequence[] ab = ad.coefficients(item, ot);
+      ot.commit();
+      Sequence h = Sequence.allocate(ab[0].precision(), ab[0].steps(), width);
+      System.arraycopy(plan.carries, j * width, carry, 0, width);
+      be.apply(ab[0], ab[1], carry, base, h);
+      j++;
+      return emit.emit(item, h);
+    }
+  }
+
+  /** Identity of a function for the RDD closure (keeps lambdas serializable). */
+  static <T> Function<T, T> identity() {
+    return x -> x;
+  }
+}

@@ -1,0 +1,133 @@
+package dev.longscan.spark;
+
+import org.apache.spark.sql.catalyst.InternalRow;
+
+/**
+ * Follows the key and order columns through one partition's rows (or chunk rows): whether each
+ * row begins a series, the position of each row within its key's run, and — when checking — the
+ * first null, non-finite order value, key out of order, or order value that does not strictly
+ * increase within a key. Shared by the long and the chunked formats.
+ */
+final class OrderTracker {
+  private final Columns.Keys keys;
+  private final Columns.Time time;
+  private final boolean check;
+
+  /** Key snapshot of the last accepted row (null without keys). */
+  Object[] key;
+  long timeL;
+  double timeD = Double.NaN;
+  boolean hasPrev;
+  /** Rows accepted so far. */
+  long rows;
+  /** Rows of the current key run accepted so far. */
+  long run;
+  boolean inFirstRun = true;
+  long firstRunLength = -1;
+  /** Whether the last accepted row begins a series (relative to the row before it). */
+  boolean starts;
+  /** Set when {@link #accept} returns false while checking. */
+  DataError error;
+
+  OrderTracker(Columns.Keys keys, Columns.Time time, boolean check) {
+    this.keys = keys;
+    this.time = time;
+    this.check = check;
+  }
+
+  /**
+   * Takes the row's key and order value. Returns false with {@link #error} set when the row is
+   * bad (when not checking, throws instead: the input changed since it was checked).
+   */
+  boolean accept(InternalRow r) {
+    boolean s;
+    Object[] newKey = null;
+    if (keys.present()) {
+      int nk = keys.firstNull(r);
+      if (nk >= 0) {
+        return fail(DataError.NULL_KEY, keys.cols[nk].name, null, "null", null);
+      }
+      if (!hasPrev) {
+        s = true;
+        newKey = keys.snapshot(r);
+      } else if (keys.same(r, key)) {
+        s = false;
+      } else {
+        s = true;
+        newKey = keys.snapshot(r);
+        if (check && keys.compare(newKey, key) < 0) {
+          return fail(DataError.UNSORTED_KEY, keyColumns(), newKey, keys.display(newKey),
+              keys.display(key));
+        }
+      }
+    } else {
+      s = !hasPrev;
+    }
+    if (s && hasPrev) {
+      if (inFirstRun) {
+        firstRunLength = rows;
+      }
+      inFirstRun = false;
+      run = 0;
+    }
+    if (newKey != null) {
+      key = newKey;
+    }
+    if (time != null) {
+      if (time.isNull(r)) {
+        return fail(DataError.NULL_TIME, time.name, key, "null", null);
+      }
+      double td = time.getDouble(r);
+      long tl = 0;
+      if (time.integral) {
+        tl = time.getLong(r);
+      } else if (!Double.isFinite(td)) {
+        return fail(DataError.NONFINITE_TIME, time.name, key, Double.toString(td), null);
+      }
+      if (check && hasPrev && !s) {
+        int c = time.integral ? Long.compare(tl, timeL) : Double.compare(td, timeD);
+        if (c <= 0) {
+          return fail(c == 0 ? DataError.DUPLICATE_TIME : DataError.UNSORTED_TIME, time.name,
+              key, time.display(tl, td), time.display(timeL, timeD));
+        }
+      }
+      timeL = tl;
+      timeD = td;
+    }
+    starts = s;
+    return true;
+  }
+
+  /** Call after the rest of the row was read without error. */
+  void commit() {
+    hasPrev = true;
+    rows++;
+    run++;
+  }
+
+  /** Records (or, when not checking, throws for) a bad value of the current row. */
+  boolean fail(int kind, String column, Object[] k, String found, String previous) {
+    if (!check) {
+      throw new IllegalStateException("longscan: row " + rows + " of a partition changed between"
+          + " phase 1 and phase 3 (" + column + " is now " + found + "); the input must be"
+          + " deterministic: cache or checkpoint it before the scan");
+    }
+    DataError e = new DataError(kind, column, rows, run, inFirstRun, k);
+    e.found = found;
+    e.previous = previous;
+    error = e;
+    return false;
+  }
+
+  long firstRun() {
+    return firstRunLength < 0 ? rows : firstRunLength;
+  }
+
+  private String keyColumns() {
+    StringBuilder sb = new StringBuilder();
+    for (Columns.KeyCol k : keys.cols) {
+      sb.append(sb.length() > 0 ? ", " : "").append(k.name);
+    }
+    return sb.toString();
+  }
+}

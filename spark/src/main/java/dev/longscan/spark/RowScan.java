@@ -1,0 +1,383 @@
+package dev.longscan.spark;
+
+import dev.longscan.Backend;
+import dev.longscan.NonFinitePolicy;
+import dev.longscan.ScanOptions;
+import dev.longscan.Sequence;
+import dev.longscan.Summary;
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.NoSuchElementException;
+import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.sql.catalyst.expressions.JoinedRow;
+import org.apache.spark.sql.catalyst.expressions.SpecificInternalRow;
+import org.apache.spark.sql.catalyst.expressions.UnsafeProjection;
+import org.apache.spark.sql.catalyst.expressions.UnsafeRow;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.apache.spark.unsafe.Platform;
+
+/**
+ * The executor side of the long-format scan (one row per step): phase 1 ({@link #summarize})
+ * and phase 3 ({@link #apply}) over one partition's rows, in order.
+ *
+ * <p>Rows are read one at a time and their inputs copied into a {@link StepModel.Block} of up to
+ * {@code chunkRows} rows (plus one look-ahead row, so that a reverse scan knows whether the row
+ * after the block begins a new series). Each block's coefficients come from the model, and the
+ * backend chosen for the task reduces them to a summary (phase 1) or rescans them from the
+ * block's carry (phase 3). Phase 3 keeps the block's rows as bytes until their outputs are known
+ * and then emits them, each joined with its output value.
+ */
+final class RowScan implements Serializable {
+  private static final long serialVersionUID = 1L;
+
+  final StepModel model;
+  final Columns.Keys keys;
+  final Columns.Time time;
+  final Columns.Value[] values;
+  final int chunkRows;
+  final NonFinitePolicy policy;
+  final ExecutorBackends backends;
+  final StructType inputSchema;
+
+  RowScan(StepModel model, Columns.Keys keys, Columns.Time time, Columns.Value[] values,
+      int chunkRows, NonFinitePolicy policy, ExecutorBackends backends, StructType inputSchema) {
+    this.model = model;
+    this.keys = keys;
+    this.time = time;
+    this.values = values;
+    this.chunkRows = chunkRows;
+    this.policy = policy;
+    this.backends = backends;
+    this.inputSchema = inputSchema;
+  }
+
+  boolean reverse() {
+    return model.direction() == dev.longscan.Direction.REVERSE;
+  }
+
+  ScanOptions options() {
+    return ScanOptions.defaults().withDirection(model.direction())
+        .withInitialState(model.initialState());
+  }
+
+  // ------------------------------------------------------------------ reading rows
+
+  /** Reads rows into a block, checking them in phase 1. */
+  private final class Reader {
+    final StepModel.Block blk;
+    final OrderTracker ot;
+    final boolean check;
+
+    Reader(boolean check) {
+      this.check = check;
+      ot = new OrderTracker(keys, time, check);
+      blk = new StepModel.Block(values.length, chunkRows + 1, time != null);
+    }
+
+    /** Adds r at slot blk.len; returns false (with ot.error set) when the row is bad. */
+    boolean add(InternalRow r) {
+      if (!ot.accept(r)) {
+        return false;
+      }
+      int i = blk.len;
+      for (int k = 0; k < values.length; k++) {
+        Columns.Value v = values[k];
+        if (v.isNull(r)) {
+          return ot.fail(DataError.NULL_VALUE, v.name, ot.key, "null", null);
+        }
+        double x = v.get(r);
+        if (check && policy == NonFinitePolicy.REJECT && !Double.isFinite(x)) {
+          return ot.fail(DataError.NONFINITE_VALUE, v.name, ot.key, Double.toString(x), null);
+        }
+        blk.in[k][i] = x;
+      }
+      if (time != null) {
+        blk.time[i] = ot.timeD;
+      }
+      blk.starts[i] = ot.starts;
+      blk.len = i + 1;
+      ot.commit();
+      return true;
+    }
+  }
+
+  // ------------------------------------------------------------------ phase 1
+
+  /** Phase 1: the partition's block summaries, boundary facts and first error. */
+  PartitionReport summarize(int partition, Iterator<InternalRow> rows) {
+    PartitionReport rep = new PartitionReport(partition);
+    Backend be = backends.forTask(partition);
+    rep.backend = be.describe();
+    int w = model.width();
+    boolean rev = reverse();
+    ScanOptions base = options();
+    Reader rd = new Reader(true);
+    StepModel.Block blk = rd.blk;
+    double[] a = new double[(chunkRows + 1) * w];
+    double[] b = new double[(chunkRows + 1) * w];
+    List<Summary> sums = new ArrayList<>();
+    while (rows.hasNext()) {
+      InternalRow r = rows.next();
+      if (!rd.add(r)) {
+        rep.error = rd.ot.error;
+        return rep;
+      }
+      OrderTracker ot = rd.ot;
+      if (ot.rows == 1) {
+        rep.firstKey = ot.key;
+        rep.firstTimeL = ot.timeL;
+        rep.firstTimeD = ot.timeD;
+        if (!rev) {
+          rep.entryIn = inputsAt(blk, 0);
+          rep.entryTime = time != null ? blk.time[0] : Double.NaN;
+        }
+      }
+      if (blk.len == chunkRows + 1) {
+        // a full block plus its look-ahead row: summarise rows [lo, chunkRows)
+        int lo = !rev && sums.isEmpty() ? 1 : 0;
+        sums.add(reduce(be, base, blk, a, b, lo, chunkRows));
+        blk.shift(chunkRows);
+      }
+    }
+    OrderTracker ot = rd.ot;
+    rep.rows = ot.rows;
+    if (ot.rows == 0) {
+      rep.blocks = new Summary[0];
+      return rep;
+    }
+    int n = blk.len;
+    if (rev) {
+      rep.entryIn = inputsAt(blk, n - 1);
+      rep.entryTime = time != null ? blk.time[n - 1] : Double.NaN;
+      // the last row's own start flag is known here unless it is the partition's only row
+      rep.entryStarts = ot.rows > 1 && blk.starts[n - 1];
+      sums.add(reduce(be, base, blk, a, b, 0, n - 1));
+    } else {
+      sums.add(reduce(be, base, blk, a, b, sums.isEmpty() ? 1 : 0, n));
+    }
+    rep.blocks = sums.toArray(new Summary[0]);
+    rep.lastKey = ot.key;
+    rep.lastTimeL = ot.timeL;
+    rep.lastTimeD = ot.timeD;
+    rep.lastRun = ot.run;
+    rep.firstRun = ot.firstRun();
+    return rep;
+  }
+
+  private static double[] inputsAt(StepModel.Block blk, int i) {
+    double[] v = new double[blk.in.length];
+    for (int k = 0; k < v.length; k++) {
+      v[k] = blk.in[k][i];
+    }
+    return v;
+  }
+
+  private Summary reduce(Backend be, ScanOptions base, StepModel.Block blk, double[] a,
+      double[] b, int lo, int hi) {
+    int w = model.width();
+    Sequence as = Sequence.of(a, w).slice(lo, hi);
+    Sequence bs = Sequence.of(b, w).slice(lo, hi);
+    if (hi > lo) {
+      model.coefficients(blk, lo, hi, as, bs);
+    }
+    return be.reduce(as, bs, base.withSegmentStarts(blk.starts, lo));
+  }
+
+  /**
+   * The element of one entry row (the driver's part of phase 1), with the same model and the
+   * same kernel as the executors: {@code starts} = whether the row begins a series,
+   * {@code prevTime} the order value before it, {@code nextStarts} whether the row after it
+   * begins one (read by reverse scans).
+   */
+  Summary entryElement(Backend be, double[] in, double t, boolean starts, double prevTime,
+      boolean nextStarts) {
+    int w = model.width();
+    StepModel.Block blk = new StepModel.Block(in.length, 1, time != null);
+    for (int k = 0; k < in.length; k++) {
+      blk.in[k][0] = in[k];
+    }
+    if (time != null) {
+      blk.time[0] = t;
+    }
+    blk.starts[0] = starts;
+    blk.starts[1] = nextStarts;
+    blk.prevTime = starts ? Double.NaN : prevTime;
+    blk.len = 1;
+    Sequence as = Sequence.allocate(dev.longscan.Precision.FLOAT64, 1, w);
+    Sequence bs = Sequence.allocate(dev.longscan.Precision.FLOAT64, 1, w);
+    model.coefficients(blk, 0, 1, as, bs);
+    return be.reduce(as, bs, options().withSegmentStarts(blk.starts, 0));
+  }
+
+  // ------------------------------------------------------------------ phase 3
+
+  /** The schema of the output: the input's columns, then the output column(s). */
+  static StructType outputSchema(StructType input, String[] outputs) {
+    StructType s = input;
+    for (String o : outputs) {
+      s = s.add(o, DataTypes.DoubleType, false);
+    }
+    return s;
+  }
+
+  /** Phase 3: the partition's rows, each joined with its output value. */
+  Iterator<InternalRow> apply(int partition, Iterator<InternalRow> rows, PartitionPlan plan) {
+    return new Phase3(partition, rows, plan);
+  }
+
+  private final class Phase3 implements Iterator<InternalRow> {
+    final Iterator<InternalRow> rows;
+    final PartitionPlan plan;
+    final Backend be;
+    final Reader rd = new Reader(false);
+    final RowBuffer buf;
+    final double[] a;
+    final double[] b;
+    final double[] h;
+    final double[] carry;
+    final ScanOptions base = options();
+    final int w = model.width();
+    final UnsafeProjection toUnsafe;
+    final SpecificInternalRow out = new SpecificInternalRow(
+        new StructType().add("h", DataTypes.DoubleType, false));
+    final JoinedRow joined = new JoinedRow();
+    int block;
+    int emitFrom;
+    int emitTo;
+    boolean firstBlock = true;
+    boolean done;
+
+    Phase3(int partition, Iterator<InternalRow> rows, PartitionPlan plan) {
+      this.rows = rows;
+      this.plan = plan;
+      this.be = backends.forTask(partition);
+      this.buf = new RowBuffer(chunkRows + 1, inputSchema.size());
+      a = new double[(chunkRows + 1) * w];
+      b = new double[(chunkRows + 1) * w];
+      h = new double[(chunkRows + 1) * w];
+      carry = new double[w];
+      toUnsafe = UnsafeProjection.create(inputSchema);
+    }
+
+    @Override
+    public boolean hasNext() {
+      if (emitFrom < emitTo) {
+        return true;
+      }
+      if (done) {
+        return false;
+      }
+      fill();
+      return emitFrom < emitTo;
+    }
+
+    /** Reads the next block (and its look-ahead row), computes it, and sets the rows to emit. */
+    private void fill() {
+      StepModel.Block blk = rd.blk;
+      if (emitTo > 0) {
+        // the previous block was full: its look-ahead row becomes this block's first
+        blk.shift(chunkRows);
+        buf.shift(chunkRows);
+      }
+      while (blk.len < chunkRows + 1 && rows.hasNext()) {
+        InternalRow r = rows.next();
+        rd.add(r);
+        buf.add(r instanceof UnsafeRow ? (UnsafeRow) r : toUnsafe.apply(r));
+      }
+      int n;
+      if (blk.len == chunkRows + 1) {
+        n = chunkRows;
+      } else {
+        n = blk.len;
+        done = true;
+        blk.starts[n] = plan.nextStarts;
+      }
+      if (n == 0) {
+        emitFrom = emitTo = 0;
+        return;
+      }
+      if (firstBlock) {
+        blk.starts[0] = plan.firstStarts;
+        blk.prevTime = plan.firstStarts ? Double.NaN : plan.prevTime;
+        firstBlock = false;
+      }
+      if (block >= plan.blocks) {
+        throw new IllegalStateException("longscan: phase 3 found more rows than phase 1 ("
+            + "more than " + plan.blocks + " blocks); the input must be deterministic: cache or"
+            + " checkpoint it before the scan");
+      }
+      Sequence as = Sequence.of(a, w).slice(0, n);
+      Sequence bs = Sequence.of(b, w).slice(0, n);
+      Sequence hs = Sequence.of(h, w).slice(0, n);
+      model.coefficients(blk, 0, n, as, bs);
+      System.arraycopy(plan.carries, block * w, carry, 0, w);
+      be.apply(as, bs, carry, base.withSegmentStarts(blk.starts, 0), hs);
+      block++;
+      if (done && block != plan.blocks) {
+        throw new IllegalStateException("longscan: phase 3 found " + block + " blocks where phase"
+            + " 1 found " + plan.blocks + "; the input must be deterministic: cache or checkpoint"
+            + " it before the scan");
+      }
+      emitFrom = 0;
+      emitTo = n;
+    }
+
+    @Override
+    public InternalRow next() {
+      if (!hasNext()) {
+        throw new NoSuchElementException();
+      }
+      int i = emitFrom++;
+      out.setDouble(0, model.output(h, i * w));
+      return joined.apply(buf.get(i), out);
+    }
+  }
+
+  /** Rows kept as bytes in one growing array, so a block of rows costs no object per row. */
+  static final class RowBuffer {
+    private byte[] data = new byte[1 << 16];
+    private final int[] off;
+    private final int[] size;
+    private final UnsafeRow view;
+    private int n;
+    private int used;
+
+    RowBuffer(int capacity, int fields) {
+      off = new int[capacity];
+      size = new int[capacity];
+      view = new UnsafeRow(fields);
+    }
+
+    void add(UnsafeRow r) {
+      int s = r.getSizeInBytes();
+      if (used + s > data.length) {
+        byte[] bigger = new byte[Math.max(data.length * 2, used + s)];
+        System.arraycopy(data, 0, bigger, 0, used);
+        data = bigger;
+      }
+      r.writeToMemory(data, Platform.BYTE_ARRAY_OFFSET + used);
+      off[n] = used;
+      size[n] = s;
+      used += s;
+      n++;
+    }
+
+    UnsafeRow get(int i) {
+      view.pointTo(data, Platform.BYTE_ARRAY_OFFSET + off[i], size[i]);
+      return view;
+    }
+
+    /** Keeps only row {@code from}, moved to slot 0. */
+    void shift(int from) {
+      System.arraycopy(data, off[from], data, 0, size[from]);
+      off[0] = 0;
+      size[0] = size[from];
+      used = size[from];
+      n = 1;
+    }
+  }
+}

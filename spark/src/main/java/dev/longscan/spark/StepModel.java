@@ -1,0 +1,385 @@
+package dev.longscan.spark;
+
+import dev.longscan.Direction;
+import dev.longscan.Filters;
+import dev.longscan.Sequence;
+import java.io.Serializable;
+import java.util.Arrays;
+
+/**
+ * What one row of long-format data contributes to the recurrence: the coefficients (a, b) of
+ * width {@link #width()} computed from the row's input columns (and, for time-aware filters,
+ * the gap to the previous row of the same series), and how a state becomes the output value.
+ *
+ * <p>The formulas are those of {@link Filters} (EMA, irregular-time decay: the static coefficient
+ * helpers are called directly), so a Spark scan and a single-machine {@code Filters} run agree.
+ * Models whose coefficients depend on the previous row (a first-of-series rule or a time gap)
+ * are forward only; the reverse ones (discounted sums, reverse affine scans) depend on the row
+ * alone.
+ */
+abstract class StepModel implements Serializable {
+  private static final long serialVersionUID = 1L;
+
+  /** Short name for messages: "ema", "affine", …. */
+  abstract String name();
+
+  /** Width of the state: 1, or 2 for the adjusted EMA (numerator and weight). */
+  int width() {
+    return 1;
+  }
+
+  /** Number of input columns read per row (their values arrive in {@link Block#in}). */
+  abstract int inputs();
+
+  Direction direction() {
+    return Direction.FORWARD;
+  }
+
+  boolean needsTime() {
+    return false;
+  }
+
+  /** The state every series starts from (null = zeros). */
+  double[] initialState() {
+    return null;
+  }
+
+  /**
+   * Writes the coefficients of rows [from, to) of the block into a and b (views of exactly
+   * to − from steps, width {@link #width()}, float64).
+   */
+  abstract void coefficients(Block blk, int from, int to, Sequence a, Sequence b);
+
+  /** The output value of a row from its state {@code h[off, off + width)}. */
+  double output(double[] h, int off) {
+    return h[off];
+  }
+
+  /**
+   * The extracted inputs of up to {@code capacity} consecutive rows of one partition:
+   * {@code in[k][i]} is input column k of row i, {@code time[i]} its order value as a double,
+   * {@code starts[i]} true when row i begins a series (its key differs from the row before, or
+   * no row comes before it), and {@code prevTime} the order value of the row before row 0 (NaN
+   * when there is none or when row 0 begins a series). {@code starts} has one extra slot: in a
+   * reverse scan, {@code starts[len]} says whether the row after the block begins a series.
+   */
+  static final class Block {
+    final double[][] in;
+    final double[] time;
+    final boolean[] starts;
+    double prevTime = Double.NaN;
+    int len;
+
+    Block(int inputs, int capacity, boolean withTime) {
+      in = new double[inputs][capacity];
+      time = withTime ? new double[capacity] : null;
+      starts = new boolean[capacity + 1];
+    }
+
+    /** Order value of the row before row i (NaN when none or when row i begins a series). */
+    double timeBefore(int i) {
+      if (starts[i]) {
+        return Double.NaN;
+      }
+      return i == 0 ? prevTime : time[i - 1];
+    }
+
+    /** Moves row {@code from} to slot 0 (the look-ahead row becomes the next block's first). */
+    void shift(int from) {
+      for (double[] col : in) {
+        col[0] = col[from];
+      }
+      if (time != null) {
+        prevTime = starts[from] ? Double.NaN : time[from - 1];
+        time[0] = time[from];
+      }
+      starts[0] = starts[from];
+      Arrays.fill(starts, 1, starts.length, false);
+      len = 1;
+    }
+  }
+
+  // ------------------------------------------------------------------ implementations
+
+  /** h_t = a_t h_{t−1} + b_t with a and b read from two columns. */
+  static final class AffineModel extends StepModel {
+    private static final long serialVersionUID = 1L;
+    private final Direction direction;
+    private final double[] h0;
+
+    AffineModel(Direction direction, double[] h0) {
+      this.direction = direction;
+      this.h0 = h0;
+    }
+
+    @Override
+    String name() {
+      return "affine";
+    }
+
+    @Override
+    int inputs() {
+      return 2;
+    }
+
+    @Override
+    Direction direction() {
+      return direction;
+    }
+
+    @Override
+    double[] initialState() {
+      return h0;
+    }
+
+    @Override
+    void coefficients(Block blk, int from, int to, Sequence a, Sequence b) {
+      double[] ad = a.doubleArray();
+      double[] bd = b.doubleArray();
+      int n = to - from;
+      System.arraycopy(blk.in[0], from, ad, a.offset(), n);
+      System.arraycopy(blk.in[1], from, bd, b.offset(), n);
+    }
+  }
+
+  /** EMA with constant alpha, {@link Filters#emaCoefficients}: y_0 = x_0 per series. */
+  static final class EmaModel extends StepModel {
+    private static final long serialVersionUID = 1L;
+    private final double alpha;
+
+    EmaModel(double alpha) {
+      this.alpha = alpha;
+    }
+
+    @Override
+    String name() {
+      return "ema";
+    }
+
+    @Override
+    int inputs() {
+      return 1;
+    }
+
+    @Override
+    void coefficients(Block blk, int from, int to, Sequence a, Sequence b) {
+      Filters.emaCoefficients(Sequence.of(blk.in[0]).slice(from, to), alpha, blk.starts, from,
+          true, a, b);
+    }
+  }
+
+  /**
+   * EMA over time stamps with a half-life ({@link Filters#decayCoefficients}): a_t =
+   * exp(−ln 2 · Δt / halfLife), y_0 = x_0 per series, y_t = a_t y_{t−1} + (1 − a_t) x_t.
+   */
+  static final class EmaHalfLifeModel extends StepModel {
+    private static final long serialVersionUID = 1L;
+    private final double halfLife;
+
+    /** {@code halfLife} in the unit of the time values handed to the block. */
+    EmaHalfLifeModel(double halfLife) {
+      this.halfLife = halfLife;
+    }
+
+    @Override
+    String name() {
+      return "emaHalfLife";
+    }
+
+    @Override
+    int inputs() {
+      return 1;
+    }
+
+    @Override
+    boolean needsTime() {
+      return true;
+    }
+
+    @Override
+    void coefficients(Block blk, int from, int to, Sequence a, Sequence b) {
+      Filters.decayCoefficients(blk.time, from, halfLife, blk.starts, from, blk.timeBefore(from),
+          a);
+      double[] ad = a.doubleArray();
+      double[] bd = b.doubleArray();
+      double[] x = blk.in[0];
+      for (int i = 0, n = to - from; i < n; i++) {
+        bd[b.offset() + i] = (1.0 - ad[a.offset() + i]) * x[from + i];
+      }
+    }
+  }
+
+  /**
+   * The bias-corrected EMA, N/W with N_t = a_t N_{t−1} + x_t and W_t = a_t W_{t−1} + 1 (the
+   * construction of {@link Filters#emaAdjusted}), with a constant decay 1 − α or a half-life.
+   */
+  static final class AdjustedEmaModel extends StepModel {
+    private static final long serialVersionUID = 1L;
+    private final double alpha;
+    private final double halfLife;
+
+    /** Exactly one of alpha (constant decay) or halfLife (time decay) is set, the other NaN. */
+    AdjustedEmaModel(double alpha, double halfLife) {
+      this.alpha = alpha;
+      this.halfLife = halfLife;
+    }
+
+    @Override
+    String name() {
+      return "adjustedEma";
+    }
+
+    @Override
+    int width() {
+      return 2;
+    }
+
+    @Override
+    int inputs() {
+      return 1;
+    }
+
+    @Override
+    boolean needsTime() {
+      return !Double.isNaN(halfLife);
+    }
+
+    @Override
+    void coefficients(Block blk, int from, int to, Sequence a, Sequence b) {
+      if (needsTime()) {
+        Filters.decayCoefficients(blk.time, from, halfLife, blk.starts, from,
+            blk.timeBefore(from), a);
+      } else {
+        a.fill(1.0 - alpha);
+      }
+      double[] bd = b.doubleArray();
+      double[] x = blk.in[0];
+      for (int i = 0, n = to - from; i < n; i++) {
+        bd[b.offset() + 2 * i] = x[from + i];
+        bd[b.offset() + 2 * i + 1] = 1.0;
+      }
+    }
+
+    @Override
+    double output(double[] h, int off) {
+      return h[off] / h[off + 1];
+    }
+  }
+
+  /** First-order IIR y_t = c x_t + d y_{t−1}, y = 0 before each series ({@link Filters#iir}). */
+  static final class IirModel extends StepModel {
+    private static final long serialVersionUID = 1L;
+    private final double c;
+    private final double d;
+
+    IirModel(double c, double d) {
+      this.c = c;
+      this.d = d;
+    }
+
+    @Override
+    String name() {
+      return "iir";
+    }
+
+    @Override
+    int inputs() {
+      return 1;
+    }
+
+    @Override
+    void coefficients(Block blk, int from, int to, Sequence a, Sequence b) {
+      a.fill(d);
+      double[] bd = b.doubleArray();
+      double[] x = blk.in[0];
+      for (int i = 0, n = to - from; i < n; i++) {
+        bd[b.offset() + i] = c * x[from + i];
+      }
+    }
+  }
+
+  /**
+   * Discounted sums G_t = r_t + γ_t G_{t+1}, G = 0 after each series' last row: a reverse scan
+   * with a = γ (a constant, or a second input column) and b = r ({@link Filters#discountedSum}).
+   */
+  static final class DiscountModel extends StepModel {
+    private static final long serialVersionUID = 1L;
+    private final double gamma;
+    private final boolean gammaColumn;
+
+    DiscountModel(double gamma, boolean gammaColumn) {
+      this.gamma = gamma;
+      this.gammaColumn = gammaColumn;
+    }
+
+    @Override
+    String name() {
+      return "discountedSum";
+    }
+
+    @Override
+    int inputs() {
+      return gammaColumn ? 2 : 1;
+    }
+
+    @Override
+    Direction direction() {
+      return Direction.REVERSE;
+    }
+
+    @Override
+    void coefficients(Block blk, int from, int to, Sequence a, Sequence b) {
+      int n = to - from;
+      if (gammaColumn) {
+        System.arraycopy(blk.in[1], from, a.doubleArray(), a.offset(), n);
+      } else {
+        a.fill(gamma);
+      }
+      System.arraycopy(blk.in[0], from, b.doubleArray(), b.offset(), n);
+    }
+  }
+
+  /** Cumulative sum (a = 1, b = x) or product (a = x, b = 0, h0 = 1), either direction. */
+  static final class CumulativeModel extends StepModel {
+    private static final long serialVersionUID = 1L;
+    private final boolean product;
+    private final Direction direction;
+
+    CumulativeModel(boolean product, Direction direction) {
+      this.product = product;
+      this.direction = direction;
+    }
+
+    @Override
+    String name() {
+      return product ? "cumprod" : "cumsum";
+    }
+
+    @Override
+    int inputs() {
+      return 1;
+    }
+
+    @Override
+    Direction direction() {
+      return direction;
+    }
+
+    @Override
+    double[] initialState() {
+      return product ? new double[] {1.0} : null;
+    }
+
+    @Override
+    void coefficients(Block blk, int from, int to, Sequence a, Sequence b) {
+      int n = to - from;
+      if (product) {
+        System.arraycopy(blk.in[0], from, a.doubleArray(), a.offset(), n);
+        b.fill(0.0);
+      } else {
+        a.fill(1.0);
+        System.arraycopy(blk.in[0], from, b.doubleArray(), b.offset(), n);
+      }
+    }
+  }
+}

@@ -1,0 +1,191 @@
+package dev.longscan.spark.bench;
+
+import dev.longscan.Backends;
+import dev.longscan.Precision;
+import dev.longscan.ScanOptions;
+import dev.longscan.Sequence;
+import dev.longscan.spark.Chunk;
+import dev.longscan.spark.ChunkResult;
+import dev.longscan.spark.LongscanConf;
+import dev.longscan.spark.LongscanKryoRegistrator;
+import dev.longscan.spark.Scans;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.SplittableRandom;
+import java.util.TreeSet;
+import org.apache.spark.SparkConf;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.storage.StorageLevel;
+
+/**
+ * The Spark GPU entry point (a program): one long series of {@code elements} float32 steps, in
+ * chunks held in executor memory, scanned by {@link Scans#scanChunks} with the CPU backend and
+ * with the GPU backend, in local mode; prints timings of both, a parallel in-memory pass over
+ * the same chunks (the CPU bound), the largest GPU-vs-CPU difference, and a check of sampled
+ * chunks against the sequential float64 reference.
+ *
+ * <pre>
+ * bash ../shared/gpu/bundle.sh -m spark --full-jre
+ * bash .gpu-bundle/part-N/run.sh --main dev.longscan.spark.bench.SparkGpuBench \
+ *     [elements=1073741824] [chunk=4194304] [master=local[16]] [partitions=64] [repeat=3] \
+ *     [backends=cpu,gpu]
+ * </pre>
+ * Each timing is the best of {@code repeat}: "phases 1+2" is {@code scanChunks} (phase 1 job,
+ * carries on the driver), "phase 3" an action that rescans every chunk and reads its last
+ * state. With two GPUs, local-mode tasks alternate between devices (partition % devices).
+ */
+public final class SparkGpuBench {
+  private SparkGpuBench() {}
+
+  static Chunk chunk(long k, long elements, int chunk, long seed) {
+    int n = (int) Math.min(chunk, elements - k * chunk);
+    SplittableRandom r = new SplittableRandom(seed * 0x9E3779B97F4A7C15L + k);
+    float[] a = new float[n];
+    float[] b = new float[n];
+    for (int i = 0; i < n; i++) {
+      a[i] = (float) (0.5 + 0.4999 * r.nextDouble());
+      b[i] = (float) (2 * r.nextDouble() - 1);
+    }
+    return Chunk.of(k, a, b);
+  }
+
+  public static void main(String[] args) {
+    long elements = args.length > 0 ? Long.parseLong(args[0]) : 1L << 30;
+    int chunk = args.length > 1 ? Integer.parseInt(args[1]) : 1 << 22;
+    String master = args.length > 2 ? args[2] : "local[16]";
+    int partitions = args.length > 3 ? Integer.parseInt(args[3]) : 64;
+    int repeat = args.length > 4 ? Integer.parseInt(args[4]) : 3;
+    String[] backends = (args.length > 5 ? args[5] : "cpu,gpu").split(",");
+
+    SparkConf conf = new SparkConf().setMaster(master).setAppName("longscan gpu bench")
+        .set("spark.ui.enabled", "false")
+        .set("spark.driver.host", "127.0.0.1")
+        .set("spark.driver.bindAddress", "127.0.0.1")
+        .set("spark.serializer", "org.apache.spark.serializer.KryoSerializer")
+        .set("spark.kryo.registrator", LongscanKryoRegistrator.class.getName());
+    JavaSparkContext jsc = new JavaSparkContext(conf);
+    jsc.setLogLevel("WARN");
+    long chunks = (elements + chunk - 1) / chunk;
+    System.out.printf(Locale.ROOT, "# %s, %d task slots, %,d float32 steps in %,d chunks of %,d,"
+        + " %d partitions, best of %d; JVM max heap %d GiB%n", master, jsc.defaultParallelism(),
+        elements, chunks, chunk, partitions, repeat, Runtime.getRuntime().maxMemory() >> 30);
+    System.out.println("# backends on the class path: " + Backends.names());
+
+    List<Long> ids = new ArrayList<>();
+    for (long k = 0; k < chunks; k++) {
+      ids.add(k);
+    }
+    long n = elements;
+    int cs = chunk;
+    long t0 = System.nanoTime();
+    JavaRDD<Chunk> data = jsc.parallelize(ids, partitions).map(k -> chunk(k, n, cs, 3))
+        .persist(StorageLevel.MEMORY_ONLY());
+    data.count();
+    System.out.printf(Locale.ROOT, "# generated and cached in %.1f s%n",
+        (System.nanoTime() - t0) / 1e9);
+
+    // the CPU bound: a parallel pass that reads every a and b once
+    double pass = Double.MAX_VALUE;
+    for (int r = 0; r < repeat; r++) {
+      long s = System.nanoTime();
+      data.map(c -> {
+        float[] a = c.a().floatArray();
+        float[] b = c.b().floatArray();
+        // four independent sums, so the loop is bound by memory, not by one add chain
+        float s0 = 0;
+        float s1 = 0;
+        float s2 = 0;
+        float s3 = 0;
+        int i = 0;
+        for (; i + 3 < a.length; i += 4) {
+          s0 += a[i] + b[i];
+          s1 += a[i + 1] + b[i + 1];
+          s2 += a[i + 2] + b[i + 2];
+          s3 += a[i + 3] + b[i + 3];
+        }
+        for (; i < a.length; i++) {
+          s0 += a[i] + b[i];
+        }
+        return (double) (s0 + s1 + s2 + s3);
+      }).reduce(Double::sum);
+      pass = Math.min(pass, (System.nanoTime() - s) / 1e9);
+    }
+    System.out.printf(Locale.ROOT, "%n| what | phases 1+2 (s) | phase 3 (s) | total (s) |"
+        + " G steps/s | vs in-memory pass |%n|---|---|---|---|---|---|%n");
+    System.out.printf(Locale.ROOT, "| parallel in-memory pass over a, b (CPU) | | | %.3f | %.2f |"
+        + " 1.00 |%n", pass, elements / pass / 1e9);
+
+    TreeSet<Long> sample = new TreeSet<>(List.of(0L, chunks / 3, chunks / 3 + 1, chunks - 1));
+    if (chunks > 1) {
+      sample.add(chunks - 2);
+    }
+    double[][] lastByBackend = new double[backends.length][];
+    List<List<ChunkResult>> sampled = new ArrayList<>();
+    for (int bi = 0; bi < backends.length; bi++) {
+      jsc.sc().conf().set(LongscanConf.BACKEND, backends[bi]);
+      double best12 = Double.MAX_VALUE;
+      double best3 = Double.MAX_VALUE;
+      JavaRDD<ChunkResult> res = null;
+      for (int r = 0; r < repeat; r++) {
+        long s = System.nanoTime();
+        res = Scans.scanChunks(data, 1, ScanOptions.defaults());
+        long m = System.nanoTime();
+        List<Double> last = res.map(c -> (double) c.h().get(c.steps() - 1, 0)).collect();
+        long e = System.nanoTime();
+        best12 = Math.min(best12, (m - s) / 1e9);
+        best3 = Math.min(best3, (e - m) / 1e9);
+        lastByBackend[bi] = last.stream().mapToDouble(Double::doubleValue).toArray();
+      }
+      double total = best12 + best3;
+      System.out.printf(Locale.ROOT, "| longscan scanChunks, backend %s | %.3f | %.3f | %.3f |"
+          + " %.2f | %.2f |%n", backends[bi], best12, best3, total, elements / total / 1e9,
+          pass / total);
+      sampled.add(res.filter(c -> sample.contains(c.ordinal())).collect());
+    }
+
+    // agreement between backends (last state of every chunk) and with the reference
+    for (int bi = 1; bi < backends.length; bi++) {
+      double worst = 0;
+      for (int k = 0; k < chunks; k++) {
+        double x = lastByBackend[bi][k];
+        double y = lastByBackend[0][k];
+        worst = Math.max(worst, Math.abs(x - y) / (1 + Math.abs(y)));
+      }
+      System.out.printf(Locale.ROOT, "%n# max relative difference of every chunk's last state,"
+          + " %s vs %s: %.2e%n", backends[bi], backends[0], worst);
+    }
+    for (int bi = 0; bi < backends.length; bi++) {
+      double worst = 0;
+      List<ChunkResult> got = sampled.get(bi);
+      for (ChunkResult c : got) {
+        long k = c.ordinal();
+        if (k > 0 && !sample.contains(k - 1)) {
+          continue;
+        }
+        double carry = 0;
+        if (k > 0) {
+          for (ChunkResult p : got) {
+            if (p.ordinal() == k - 1) {
+              carry = p.h().get(p.steps() - 1, 0);
+            }
+          }
+        }
+        Chunk in = chunk(k, elements, chunk, 3);
+        Sequence ref = Sequence.allocate(Precision.FLOAT64, in.steps(), 1);
+        Backends.reference().apply(Sequence.of(in.a().toDoubleArray()),
+            Sequence.of(in.b().toDoubleArray()), new double[] {carry}, ScanOptions.defaults(),
+            ref);
+        for (int i = 0; i < in.steps(); i++) {
+          double x = c.h().get(i, 0);
+          double y = ref.get(i, 0);
+          worst = Math.max(worst, Math.abs(x - y) / (1 + Math.abs(y)));
+        }
+      }
+      System.out.printf(Locale.ROOT, "# %s: sampled chunks %s vs the float64 reference (each from"
+          + " the state before it): max relative error %.2e%n", backends[bi], sample, worst);
+    }
+    jsc.stop();
+  }
+}
