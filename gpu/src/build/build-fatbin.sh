@@ -13,10 +13,9 @@
 # Targets: machine code for every architecture family from Turing on that the CUDA 12/13
 # toolkits support (sm_75 is still supported by nvcc 13.0: `nvcc --list-gpu-code` lists it), and
 # PTX for the newest, which the driver compiles at load time on GPUs newer than all of these.
-# The fatbin is compressed (-compress-mode=size, about 6x smaller); like any CUDA 13 build it
-# needs an NVIDIA driver of release 580 or newer.
 # A cubin for sm_X0 also runs on the later minor versions of the same major (sm_86 on 8.7 / 8.8,
-# sm_100 on 10.3, sm_120 on 12.1).
+# sm_100 on 10.3, sm_120 on 12.1). The fatbin is compressed (-compress-mode=size, about 6x
+# smaller); like any CUDA 13 build it needs an NVIDIA driver of release 580 or newer.
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)

@@ -1,18 +1,19 @@
 // One long series (width 1): time across threads and blocks.
 //
 // scan: a single pass with decoupled look-back (Merrill & Garland 2016). Each block takes the
-// next tile in scan order from a ticket counter, loads its a and b once (16-byte loads, kept in
-// registers), composes them, publishes the tile's aggregate, obtains the state entering the tile,
-// publishes its inclusive prefix (the state leaving it), rescans its registers from that state
-// and writes h once.
+// next tile in scan order from a ticket counter, loads its a and b once (coalesced 512-byte warp
+// rows, transposed through shared memory so that each thread holds consecutive steps in
+// registers), composes them, publishes the tile's aggregate, obtains the state entering the
+// tile, publishes its inclusive prefix (the state leaving it), rescans its registers from that
+// state and writes h once (transposed back, coalesced).
 //
 // Determinism: the look-back always uses the same window. Tile d waits for the inclusive prefix
 // of tile d - W (or the carry entering the launch when d < W) and the aggregates of tiles
 // d - W + 1 .. d - 1, and composes them in a fixed pattern (the aggregates per lane, then by a
-// warp scan, applied last to that prefix). The inclusive prefix of a tile is
-// therefore a fixed function of the data, W and the tile size, whatever the timing: results are
-// bitwise identical across runs. (A look-back that stops at the first predecessor whose prefix happens to
-// be ready would compose a timing-dependent number of aggregates.) W is a launch parameter.
+// warp scan, applied last to that prefix). The inclusive prefix of a tile is therefore a fixed
+// function of the data, W and the tile size, whatever the timing: results are bitwise identical
+// across runs. (A look-back that stops at the first predecessor whose prefix happens to be ready
+// would compose a timing-dependent number of aggregates.) W is a launch parameter.
 //
 // reduce: per-tile summaries in float64 (no look-back), composed afterwards by fold_long.
 // backward: the delta recurrence in the reverse of the scan order, fused with the gradients.
@@ -127,7 +128,8 @@ LS_DEV El<T> thread_agg(const T (&av)[IT], const T (&bv)[IT], const uint8_t (&rv
   for (int q = 0; q < IT; ++q) {
     const int i = REV ? IT - 1 - q : q;
     if (FULL || t0 + i < n) {
-      const El<T> x = (SEG && rv[i]) ? el(T(0), mad(av[i], h0, bv[i]), true) : el(av[i], bv[i], false);
+      const El<T> x =
+          (SEG && rv[i]) ? el(T(0), mad(av[i], h0, bv[i]), true) : el(av[i], bv[i], false);
       acc = cat<T, SEG>(acc, x);
     }
   }

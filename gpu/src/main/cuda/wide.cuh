@@ -338,7 +338,8 @@ LS_DEV void reduce_wide(const T* __restrict__ a, const T* __restrict__ b,
     for (int v = 0; v < V; ++v) {
       if (v < t.nv) {
         El<double> r = empty<double>();
-        for (int q = 0; q < NW; ++q) r = cat<double, SEG>(r, s_warp[REV ? NW - 1 - q : q][lane * V + v]);
+        for (int q = 0; q < NW; ++q)
+          r = cat<double, SEG>(r, s_warp[REV ? NW - 1 - q : q][lane * V + v]);
         const long long i = t.kpos * D + t.c0 + v;
         part_a[i] = r.a;
         part_b[i] = r.b;

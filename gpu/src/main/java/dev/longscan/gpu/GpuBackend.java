@@ -361,7 +361,8 @@ final class GpuBackend extends Backend {
       Pipeline.run(c, config.pinned, ins, List.of(), n, rows, rev, (j, lo, hi, in, outp) -> {
         k.reduce(c.lane.compute, f32, rev, seg, in[0], in[1], seg ? in[2] : null, hi - lo, w,
             h0[0], h0d, partA, partB, partF);
-        k.fold(c.lane.compute, w, partA, partB, partF, Kernels.timeTiles(Kernels.Op.REDUCE, f32, hi - lo, w),
+        k.fold(c.lane.compute, w, partA, partB, partF,
+            Kernels.timeTiles(Kernels.Op.REDUCE, f32, hi - lo, w),
             runA, runB, runF);
       });
       LAST_CHUNKS.get()[0] = c.chunks;
@@ -443,7 +444,8 @@ final class GpuBackend extends Backend {
         k.backward(c.lane.compute, f32, rev, seg, in[0], in[1], in[2], seg ? in[fi] : null,
             outp[0], outp[1], hi - lo, w, first, last, aNext, hPrev, h0[0], aNextD, hPrevD, h0d,
             carries[j & 1], carries[(j + 1) & 1], g0Parts, st, window);
-        k.sum(c.lane.compute, w, g0Parts, Kernels.timeTiles(Kernels.Op.BACKWARD, f32, hi - lo, w), g0Run);
+        k.sum(c.lane.compute, w, g0Parts, Kernels.timeTiles(Kernels.Op.BACKWARD, f32, hi - lo, w),
+            g0Run);
       });
       LAST_CHUNKS.get()[0] = c.chunks;
       if (gradH0 != null) {

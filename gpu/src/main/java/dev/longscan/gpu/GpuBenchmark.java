@@ -34,9 +34,9 @@ import jcuda.driver.CUstream_flags;
  * The GPU backend's benchmark: a program that prints a table (not a timed test). Every kernel
  * figure is a ratio to the device-to-device copy kernel (ls_copy16) timed in the same run,
  * counting bytes read plus bytes written; times are CUDA-event medians of {@code --runs} runs after
- * warm-up, rotating over several input sets so that the 60 MB L2 does not flatter. The host path
- * (Java arrays → device → Java arrays through the backend) is a ratio to a bare host → device →
- * host copy of the same bytes.
+ * warm-up, rotating over several input sets so that the 60 MB L2 does not flatter. The host
+ * path (Java arrays → device → Java arrays through the backend) is a ratio to a bare host →
+ * device → host copy of the same bytes.
  *
  * <pre>
  *   java -cp … dev.longscan.gpu.GpuBenchmark [--runs 15] [--quick] [--out results.md]
@@ -431,7 +431,8 @@ final class GpuBenchmark {
               .parallel().forEach(i -> {
                 int from = (int) ((long) n * i / threads);
                 int to = (int) ((long) n * (i + 1) / threads);
-                java.nio.ByteBuffer d = p.buffer.duplicate().order(java.nio.ByteOrder.nativeOrder());
+                java.nio.ByteBuffer d =
+                    p.buffer.duplicate().order(java.nio.ByteOrder.nativeOrder());
                 d.position(4 * from);
                 d.asFloatBuffer().put(src, from, to - from);
               })).join());

@@ -25,8 +25,8 @@ final class HostCopy {
 
   /**
    * Copy threads (longscan.gpu.copyThreads; default: one per available processor, at most 32).
-   * Measured on the benchmark machine: one thread moves about 5.5 GB/s from a float[] into pinned
-   * memory, sixteen about 38 GB/s.
+   * Measured on the benchmark machine: one thread moves about 6 GB/s from a float[] into pinned
+   * memory, sixteen about 34 GB/s (docs/benchmarks.md).
    */
   static final int THREADS = Math.max(1, Integer.getInteger("longscan.gpu.copyThreads",
       Math.min(32, Runtime.getRuntime().availableProcessors())));

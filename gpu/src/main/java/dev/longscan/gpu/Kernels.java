@@ -194,11 +194,11 @@ final class Kernels {
       CUdeviceptr restarts, long n, long width, double h0Scalar, CUdeviceptr h0,
       CUdeviceptr partA, CUdeviceptr partB, CUdeviceptr partF) {
     if (width == 1) {
-      launch(name("reduce", false, f32, rev, seg), grid(tiles(Op.REDUCE, f32, n, 1)), LONG_NT, st, a, b,
-          restarts, n, h0Scalar, partA, partB, partF);
+      launch(name("reduce", false, f32, rev, seg), grid(tiles(Op.REDUCE, f32, n, 1)), LONG_NT, st,
+          a, b, restarts, n, h0Scalar, partA, partB, partF);
     } else {
-      launch(name("reduce", true, f32, rev, seg), grid(tiles(Op.REDUCE, f32, n, width)), NT, st, a, b,
-          restarts, n, width, h0, partA, partB, partF);
+      launch(name("reduce", true, f32, rev, seg), grid(tiles(Op.REDUCE, f32, n, width)), NT, st,
+          a, b, restarts, n, width, h0, partA, partB, partF);
     }
   }
 
