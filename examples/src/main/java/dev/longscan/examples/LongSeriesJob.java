@@ -146,13 +146,15 @@ public final class LongSeriesJob implements Callable<Integer> {
         check.add(k - 1);
       }
       Map<Long, double[]> got = new HashMap<>();
+      long checksum;
+      String phases = "";
       long t0 = System.nanoTime();
       long t1;
       String used;
       if (api.equals("rdd")) {
         JavaRDD<ChunkResult> res = Scans.scanChunks(input, 1, ScanOptions.defaults());
         t1 = System.nanoTime();
-        res.foreach(x -> { });
+        checksum = res.map(c -> checksum(c.ordinal(), c.h().toDoubleArray())).reduce(Long::sum);
         used = "(see the executors' log)";
         for (ChunkResult c : res.filter(c -> check.contains(c.ordinal())).collect()) {
           got.put(c.ordinal(), c.h().toDoubleArray());
@@ -169,8 +171,12 @@ public final class LongSeriesJob implements Callable<Integer> {
             f32 ? c.b().floatArray() : c.b().doubleArray())), schema);
         ScanResult res = Scans.chunks("a", "b").orderBy("chunk").presorted().run(df);
         t1 = System.nanoTime();
-        res.dataset().write().format("noop").mode("overwrite").save();
+        checksum = res.dataset().select("chunk", "h").javaRDD()
+            .map(row -> checksum(row.getLong(0), values(row.getList(1)))).reduce(Long::sum);
         used = String.join(", ", res.backendsUsed());
+        phases = String.format(Locale.ROOT, "; of which phase 1 %s, phase 2 (carries on the"
+            + " driver) %s", Checks.seconds(res.phase1Nanos()).trim(),
+            Checks.seconds(res.phase2Nanos()).trim());
         for (Row row : res.dataset().where(org.apache.spark.sql.functions.col("chunk")
             .isin(check.toArray())).select("chunk", "h").collectAsList()) {
           List<Object> h = row.getList(1);
@@ -186,10 +192,11 @@ public final class LongSeriesJob implements Callable<Integer> {
       long t2 = System.nanoTime();
       out.printf(Locale.ROOT, "%,d steps in %,d chunks of %,d (%s), %d partitions, api %s%n",
           steps, chunks, chunkSteps, f32 ? "float32" : "float64", parts, api);
-      out.printf(Locale.ROOT, "phases 1+2 (generate, summarise, carries): %s; phase 3 (generate,"
-          + " rescan): %s; total %s = %s%n", Checks.seconds(t1 - t0).trim(),
+      out.printf(Locale.ROOT, "phases 1+2 (generate, summarise, carries): %s%s; phase 3 (generate,"
+          + " rescan, checksum): %s; total %s = %s%n", Checks.seconds(t1 - t0).trim(), phases,
           Checks.seconds(t2 - t1).trim(), Checks.seconds(t2 - t0).trim(),
           Checks.rate(steps, t2 - t0, "steps"));
+      out.printf(Locale.ROOT, "checksum of every output bit: %016x%n", checksum);
       out.printf("tasks ran on: %s%n", used);
 
       double worst = 0;
@@ -216,6 +223,24 @@ public final class LongSeriesJob implements Callable<Integer> {
     } finally {
       spark.stop();
     }
+  }
+
+  /** Order-independent across chunks (summed), order-dependent within one: a bitwise fingerprint. */
+  static long checksum(long ordinal, double[] h) {
+    long x = ordinal * 0x9E3779B97F4A7C15L;
+    for (double v : h) {
+      x = (x ^ Double.doubleToRawLongBits(v)) * 0xBF58476D1CE4E5B9L;
+      x ^= x >>> 31;
+    }
+    return x;
+  }
+
+  private static double[] values(List<Object> list) {
+    double[] v = new double[list.size()];
+    for (int i = 0; i < v.length; i++) {
+      v[i] = ((Number) list.get(i)).doubleValue();
+    }
+    return v;
   }
 
   private static double last(double[] h) {

@@ -1,0 +1,436 @@
+// One long series (width 1): time across threads and blocks.
+//
+// scan: a single pass with decoupled look-back (Merrill & Garland 2016). Each block takes the
+// next tile in scan order from a ticket counter, loads its a and b once (coalesced 512-byte warp
+// rows, transposed through shared memory so that each thread holds consecutive steps in
+// registers), composes them, publishes the tile's aggregate, obtains the state entering the
+// tile, publishes its inclusive prefix (the state leaving it), rescans its registers from that
+// state and writes h once (transposed back, coalesced).
+//
+// Determinism: the look-back always uses the same window. Tile d waits for the inclusive prefix
+// of tile d - W (or the carry entering the launch when d < W) and the aggregates of tiles
+// d - W + 1 .. d - 1, and composes them in a fixed pattern (the aggregates per lane, then by a
+// warp scan, applied last to that prefix). The inclusive prefix of a tile is therefore a fixed
+// function of the data, W and the tile size, whatever the timing: results are bitwise identical
+// across runs. (A look-back that stops at the first predecessor whose prefix happens to be ready
+// would compose a timing-dependent number of aggregates.) W is a launch parameter.
+//
+// reduce: per-tile summaries in float64 (no look-back), composed afterwards by fold_long.
+// backward: the delta recurrence in the reverse of the scan order, fused with the gradients.
+#pragma once
+
+#include "common.cuh"
+
+namespace ls {
+
+template <typename T>
+struct Long;
+template <>
+struct Long<float> {
+  static constexpr int NT = 512;   // threads per block (scan, reduce)
+  static constexpr int IT = 16;    // items per thread (scan)
+  static constexpr int RIT = 16;   // items per thread (reduce)
+  static constexpr int BNT = 256;  // threads per block (backward)
+  static constexpr int BIT = 16;   // items per thread (backward)
+};
+template <>
+struct Long<double> {
+  static constexpr int NT = 512;
+  static constexpr int IT = 8;
+  static constexpr int RIT = 8;
+  static constexpr int BNT = 256;
+  static constexpr int BIT = 8;
+};
+
+// Look-back windows are at most this many tiles (2 slots per lane of one warp).
+constexpr int LONG_MAX_WINDOW = 64;
+
+// Look-back of tile d (see the file comment), by one whole warp, so that the chain from the
+// prefix of tile d - W to the prefix of tile d is one poll and one multiply-add:
+//  1. lane k reads slots 1 + k m .. k m + m (m = ceil((W - 1) / 32); slot s is tile d - W + s:
+//     an aggregate, the carry for tile -1, nothing before that), all of its loads at once, and
+//     composes them in order; a warp scan composes the lanes in order: C;
+//  2. lane 0 waits for the state of slot 0 (the inclusive prefix of tile d - W, or the carry)
+//     and every lane returns C applied to it.
+template <typename T>
+LS_DEV T lookback_long(const Status<T>& st, long long d, int W, T carry,
+                       unsigned long long epoch, int lane) {
+  typedef Word<T> WD;
+  typedef typename WD::W Wt;
+  constexpr int M = LONG_MAX_WINDOW / 32;
+  const int m = (W - 1 + 31) / 32;
+  T va[M], vb[M];
+  unsigned char kd[M];
+  unsigned pending = 0;
+#pragma unroll
+  for (int q = 0; q < M; ++q) {
+    const int s = 1 + lane * m + q;
+    const long long j = d - W + s;
+    kd[q] = 0;
+    va[q] = T(1);
+    vb[q] = T(0);
+    if (q < m && s < W && j >= -1) {
+      if (j == -1) {
+        kd[q] = 1;
+        va[q] = T(0);
+        vb[q] = carry;
+      } else {
+        pending |= 1u << q;
+      }
+    }
+  }
+  unsigned ns = 32;
+  while (pending) {
+    Wt x[M], y[M];
+#pragma unroll
+    for (int q = 0; q < M; ++q) {
+      if ((pending >> q) & 1) {
+        const long long j = d - W + 1 + lane * m + q;
+        x[q] = WD::load(st.a + j);
+        y[q] = WD::load(st.b + j);
+      }
+    }
+#pragma unroll
+    for (int q = 0; q < M; ++q) {
+      if (((pending >> q) & 1) && (WD::flag(x[q]) >> 1) == epoch &&
+          (WD::flag(y[q]) >> 1) == epoch) {
+        va[q] = WD::value(x[q]);
+        vb[q] = WD::value(y[q]);
+        kd[q] = (WD::flag(x[q]) & 1) ? 3 : 2;
+        pending &= ~(1u << q);
+      }
+    }
+    if (pending) {
+      __nanosleep(ns);
+      if (ns < 128) ns <<= 1;
+    }
+  }
+  El<T> acc = empty<T>();
+#pragma unroll
+  for (int q = 0; q < M; ++q) acc = cat<T, true>(acc, slot_element(va[q], vb[q], kd[q]));
+  __syncwarp();
+  const El<T> c = shfl_idx(warp_inclusive<T, true, false>(acc, lane), 31);
+  // slot 0: the prefix W tiles back; the carry when that is tile -1; before that, the carry is
+  // one of the slots and c restarts from it (x0 is not used)
+  const long long j0 = d - W;
+  T x0 = carry;
+  if (lane == 0 && j0 >= 0) x0 = wait_prefix(st, j0, epoch);
+  x0 = __shfl_sync(LS_FULL_MASK, x0, 0);
+  return apply(c, x0);
+}
+
+// Composes the items of one thread in scan order. FULL: all IT items are in range.
+template <typename T, int IT, bool REV, bool SEG, bool FULL>
+LS_DEV El<T> thread_agg(const T (&av)[IT], const T (&bv)[IT], const uint8_t (&rv)[IT], T h0,
+                        long long t0, long long n) {
+  El<T> acc = empty<T>();
+#pragma unroll
+  for (int q = 0; q < IT; ++q) {
+    const int i = REV ? IT - 1 - q : q;
+    if (FULL || t0 + i < n) {
+      const El<T> x =
+          (SEG && rv[i]) ? el(T(0), mad(av[i], h0, bv[i]), true) : el(av[i], bv[i], false);
+      acc = cat<T, SEG>(acc, x);
+    }
+  }
+  return acc;
+}
+
+template <typename T, int IT, bool REV, bool SEG, bool FULL>
+LS_DEV void thread_rescan(T (&av)[IT], const T (&bv)[IT], const uint8_t (&rv)[IT], T h0, T h,
+                          long long t0, long long n) {
+#pragma unroll
+  for (int q = 0; q < IT; ++q) {
+    const int i = REV ? IT - 1 - q : q;
+    if (FULL || t0 + i < n) {
+      h = (SEG && rv[i]) ? mad(av[i], h0, bv[i]) : mad(av[i], h, bv[i]);
+      av[i] = h;
+    }
+  }
+}
+
+// scan / chunk apply. carry_in[0]: state entering the launch; carry_out[0]: state leaving it.
+template <typename T, bool REV, bool SEG>
+LS_DEV void scan_long(const T* __restrict__ a, const T* __restrict__ b,
+                      const uint8_t* __restrict__ rs, T* __restrict__ out, long long n,
+                      const double* __restrict__ carry_in, double* __restrict__ carry_out,
+                      double h0d, void* status, long long slots, long long ticket_base,
+                      unsigned long long epoch, int W) {
+  constexpr int NT = Long<T>::NT, IT = Long<T>::IT, NW = NT / 32;
+  const Status<T> st(status, slots);
+  constexpr long long TILE = (long long)NT * IT;
+  __shared__ int s_tile;
+  __shared__ El<T> s_warp[NW];
+  __shared__ T s_hin;
+  __shared__ T s_tr[NW * WarpT<T, IT>::ITEMS];
+  const int tid = threadIdx.x, lane = tid & 31, warp = tid >> 5;
+  const long long d = take_ticket(st.counter, ticket_base, &s_tile);
+  const long long tiles = (n + TILE - 1) / TILE;
+  const long long k = REV ? tiles - 1 - d : d;
+  const long long t0 = k * TILE + (long long)tid * IT;
+  const long long w0 = k * TILE + (long long)warp * 32 * IT;  // this warp's segment
+  const bool wfull = w0 + 32 * IT <= n;
+  T* smw = s_tr + warp * WarpT<T, IT>::ITEMS;
+  const T h0 = (T)h0d;
+  const bool full = t0 + IT <= n;
+
+  T av[IT], bv[IT];
+  uint8_t rv[IT];
+  if (wfull) {
+    warp_load(a + w0, smw, av, lane);
+    warp_load(b + w0, smw, bv, lane);
+    if (SEG) load_bytes(rs + t0, rv);
+  } else if (full) {
+    load16(a + t0, av);
+    load16(b + t0, bv);
+    if (SEG) load_bytes(rs + t0, rv);
+  } else {
+#pragma unroll
+    for (int i = 0; i < IT; ++i) {
+      const bool in = t0 + i < n;
+      av[i] = in ? a[t0 + i] : T(1);
+      bv[i] = in ? b[t0 + i] : T(0);
+      rv[i] = (SEG && in) ? rs[t0 + i] : 0;
+    }
+  }
+  if (!SEG) {
+#pragma unroll
+    for (int i = 0; i < IT; ++i) rv[i] = 0;
+  }
+
+  const El<T> agg = full ? thread_agg<T, IT, REV, SEG, true>(av, bv, rv, h0, t0, n)
+                         : thread_agg<T, IT, REV, SEG, false>(av, bv, rv, h0, t0, n);
+  const El<T> incl = warp_inclusive<T, SEG, REV>(agg, lane);
+  const El<T> excl = warp_exclusive<T, REV>(incl, lane);
+  if (lane == (REV ? 0 : 31)) s_warp[warp] = incl;
+  __syncthreads();
+  const int wpos = REV ? NW - 1 - warp : warp;
+  El<T> wpre = empty<T>();
+  for (int q = 0; q < wpos; ++q) wpre = cat<T, SEG>(wpre, s_warp[REV ? NW - 1 - q : q]);
+  const El<T> texcl = cat<T, SEG>(wpre, excl);
+
+  if (warp == 0) {
+    const T carry = (T)carry_in[0];
+    El<T> tagg = empty<T>();
+#pragma unroll
+    for (int q = 0; q < NW; ++q) tagg = cat<T, SEG>(tagg, s_warp[REV ? NW - 1 - q : q]);
+    if (lane == 0) publish_aggregate(st, d, tagg, epoch);
+    const T hin = d > 0 ? lookback_long<T>(st, d, W, carry, epoch, lane) : carry;
+    if (lane == 0) {
+      const T p = apply(tagg, hin);
+      if (!tagg.r) publish_prefix(st, d, p, epoch);
+      if (d == tiles - 1) carry_out[0] = (double)p;
+      s_hin = hin;
+    }
+  }
+  __syncthreads();
+
+  const T h = apply(texcl, s_hin);
+  if (wfull) {
+    thread_rescan<T, IT, REV, SEG, true>(av, bv, rv, h0, h, t0, n);
+    warp_store(out + w0, smw, av, lane);
+  } else if (full) {
+    thread_rescan<T, IT, REV, SEG, true>(av, bv, rv, h0, h, t0, n);
+    store16(out + t0, av);
+  } else {
+    thread_rescan<T, IT, REV, SEG, false>(av, bv, rv, h0, h, t0, n);
+#pragma unroll
+    for (int i = 0; i < IT; ++i)
+      if (t0 + i < n) out[t0 + i] = av[i];
+  }
+}
+
+// Chunk reduce, phase 1: the summary of each tile in scan order, in float64, into
+// part_a/b/f[d] where d is the tile's position in scan order (f: bit 0 restarts).
+template <typename T, bool REV, bool SEG>
+LS_DEV void reduce_long(const T* __restrict__ a, const T* __restrict__ b,
+                        const uint8_t* __restrict__ rs, long long n, double h0,
+                        double* __restrict__ part_a, double* __restrict__ part_b,
+                        int* __restrict__ part_f) {
+  constexpr int NT = Long<T>::NT, IT = Long<T>::RIT, NW = NT / 32;
+  constexpr long long TILE = (long long)NT * IT;
+  __shared__ El<double> s_warp[NW];
+  const int tid = threadIdx.x, lane = tid & 31, warp = tid >> 5;
+  const long long tiles = (n + TILE - 1) / TILE;
+  const long long k = blockIdx.x;
+  const long long d = REV ? tiles - 1 - k : k;
+  const long long t0 = k * TILE + (long long)tid * IT;
+  const bool full = t0 + IT <= n;
+  T av[IT], bv[IT];
+  uint8_t rv[IT];
+  if (full) {
+    load16(a + t0, av);
+    load16(b + t0, bv);
+    if (SEG) load_bytes(rs + t0, rv);
+  } else {
+#pragma unroll
+    for (int i = 0; i < IT; ++i) {
+      const bool in = t0 + i < n;
+      av[i] = in ? a[t0 + i] : T(1);
+      bv[i] = in ? b[t0 + i] : T(0);
+      rv[i] = (SEG && in) ? rs[t0 + i] : 0;
+    }
+  }
+  El<double> acc = empty<double>();
+#pragma unroll
+  for (int q = 0; q < IT; ++q) {
+    const int i = REV ? IT - 1 - q : q;
+    if (full || t0 + i < n) {
+      const double x = (double)av[i], y = (double)bv[i];
+      const El<double> e = (SEG && rv[i]) ? el(0.0, mad(x, h0, y), true) : el(x, y, false);
+      acc = cat<double, SEG>(acc, e);
+    }
+  }
+  const El<double> incl = warp_inclusive<double, SEG, REV>(acc, lane);
+  if (lane == (REV ? 0 : 31)) s_warp[warp] = incl;
+  __syncthreads();
+  if (tid == 0) {
+    El<double> t = empty<double>();
+    for (int q = 0; q < NW; ++q) t = cat<double, SEG>(t, s_warp[REV ? NW - 1 - q : q]);
+    part_a[d] = t.a;
+    part_b[d] = t.b;
+    part_f[d] = bits(t);
+  }
+}
+
+// Backward: delta_t = g_t + a_next(t) * delta_next(t) in the reverse of the scan order, where
+// next(t) is the step after t in scan order and the term is dropped where next(t) restarts or
+// does not exist; gradA_t = hprev_t * delta_t, gradB_t = delta_t, and the partial sum of
+// a_t * delta_t over the steps that start from h0 (per tile, in float64) into g0_part[d].
+//
+// Step flags: SEG: bf[t] (BF_FROM_H0, BF_CONT); otherwise the only step starting from h0 is
+// `first` and the only one without a continuing next step is `last` (local indices, -1: not in
+// this launch). a_next: a at next(t) for the last step of this launch in scan order (when it
+// continues); h_prev: h at the step before the first step of this launch in scan order.
+template <typename T, bool REV, bool SEG>
+LS_DEV void backward_long(const T* __restrict__ a, const T* __restrict__ h, const T* __restrict__ g,
+                          const uint8_t* __restrict__ bf, T* __restrict__ ga, T* __restrict__ gb,
+                          long long n, long long first, long long last, double a_next_d,
+                          double h_prev_d, double h0d, const double* __restrict__ carry_in,
+                          double* __restrict__ carry_out, double* __restrict__ g0_part,
+                          void* status, long long slots, long long ticket_base,
+                          unsigned long long epoch, int W) {
+  constexpr bool GREV = !REV;  // the direction of the delta recurrence
+  constexpr int NT = Long<T>::BNT, IT = Long<T>::BIT, NW = NT / 32;
+  const Status<T> st(status, slots);
+  constexpr long long TILE = (long long)NT * IT;
+  constexpr int NX = REV ? -1 : 1;  // next(t) - t in time
+  __shared__ int s_tile;
+  __shared__ El<T> s_warp[NW];
+  __shared__ T s_din;
+  __shared__ double s_sum[NW];
+  const int tid = threadIdx.x, lane = tid & 31, warp = tid >> 5;
+  const long long d = take_ticket(st.counter, ticket_base, &s_tile);
+  const long long tiles = (n + TILE - 1) / TILE;
+  const long long k = GREV ? tiles - 1 - d : d;
+  const long long t0 = k * TILE + (long long)tid * IT;
+  const bool full = t0 + IT <= n;
+  const T a_next = (T)a_next_d, h_prev = (T)h_prev_d, h0 = (T)h0d;
+
+  T av[IT], hv[IT], gv[IT];
+  uint8_t fv[IT];
+  if (full) {
+    load16(a + t0, av);
+    load16(h + t0, hv);
+    load16(g + t0, gv);
+    if (SEG) load_bytes(bf + t0, fv);
+  } else {
+#pragma unroll
+    for (int i = 0; i < IT; ++i) {
+      const bool in = t0 + i < n;
+      // beyond the end, the one value a valid step can reach is at step n: a at next(n - 1)
+      // (forward) or h at prev(n - 1) (reverse), both just outside this launch
+      av[i] = in ? a[t0 + i] : ((!REV && t0 + i == n) ? a_next : T(0));
+      hv[i] = in ? h[t0 + i] : ((REV && t0 + i == n) ? h_prev : T(0));
+      gv[i] = in ? g[t0 + i] : T(0);
+      fv[i] = (SEG && in) ? bf[t0 + i] : 0;
+    }
+  }
+  if (!SEG) {
+#pragma unroll
+    for (int i = 0; i < IT; ++i) {
+      const long long t = t0 + i;
+      fv[i] = (t == first ? BF_FROM_H0 : 0) | (t == last ? 0 : BF_CONT);
+    }
+  }
+  // the values just outside this thread's items: a at next(t) of its last item in time order
+  // (forward) or first (reverse), h at prev(t) of the first (forward) or last (reverse)
+  const long long tan = REV ? t0 - 1 : t0 + IT;
+  const long long thp = REV ? t0 + IT : t0 - 1;
+  const T ax = (tan >= 0 && tan < n) ? a[tan] : a_next;
+  const T hx = (thp >= 0 && thp < n) ? h[thp] : h_prev;
+
+  // alpha_i = a at next(t_i); hp_i = h at prev(t_i)
+#define LS_ALPHA(i) (REV ? ((i) == 0 ? ax : av[(i)-1]) : ((i) == IT - 1 ? ax : av[(i) + 1]))
+#define LS_HPREV(i) (REV ? ((i) == IT - 1 ? hx : hv[(i) + 1]) : ((i) == 0 ? hx : hv[(i)-1]))
+  (void)NX;
+
+  // thread aggregate in gradient order
+  El<T> acc = empty<T>();
+#pragma unroll
+  for (int q = 0; q < IT; ++q) {
+    const int i = GREV ? IT - 1 - q : q;
+    if (full || t0 + i < n) {
+      const bool cont = (fv[i] & BF_CONT) != 0;
+      acc = cat<T, true>(acc, el(cont ? LS_ALPHA(i) : T(0), gv[i], !cont));
+    }
+  }
+  const El<T> incl = warp_inclusive<T, true, GREV>(acc, lane);
+  const El<T> excl = warp_exclusive<T, GREV>(incl, lane);
+  if (lane == (GREV ? 0 : 31)) s_warp[warp] = incl;
+  __syncthreads();
+  const int wpos = GREV ? NW - 1 - warp : warp;
+  El<T> wpre = empty<T>();
+  for (int q = 0; q < wpos; ++q) wpre = cat<T, true>(wpre, s_warp[GREV ? NW - 1 - q : q]);
+  const El<T> texcl = cat<T, true>(wpre, excl);
+
+  if (warp == 0) {
+    const T carry = (T)carry_in[0];
+    El<T> tagg = empty<T>();
+#pragma unroll
+    for (int q = 0; q < NW; ++q) tagg = cat<T, true>(tagg, s_warp[GREV ? NW - 1 - q : q]);
+    if (lane == 0) publish_aggregate(st, d, tagg, epoch);
+    const T din = d > 0 ? lookback_long<T>(st, d, W, carry, epoch, lane) : carry;
+    if (lane == 0) {
+      const T p = apply(tagg, din);
+      if (!tagg.r) publish_prefix(st, d, p, epoch);
+      if (d == tiles - 1) carry_out[0] = (double)p;
+      s_din = din;
+    }
+  }
+  __syncthreads();
+
+  T delta = apply(texcl, s_din);
+  double g0 = 0.0;
+#pragma unroll
+  for (int q = 0; q < IT; ++q) {
+    const int i = GREV ? IT - 1 - q : q;
+    if (full || t0 + i < n) {
+      const bool cont = (fv[i] & BF_CONT) != 0;
+      const bool from_h0 = (fv[i] & BF_FROM_H0) != 0;
+      delta = cont ? mad(LS_ALPHA(i), delta, gv[i]) : gv[i];
+      const T hp = from_h0 ? h0 : LS_HPREV(i);
+      if (from_h0) g0 += (double)av[i] * (double)delta;
+      hv[i] = hp * delta;  // gradA (hv[i] is not needed any more: see LS_HPREV's order)
+      gv[i] = delta;       // gradB
+    }
+  }
+#undef LS_ALPHA
+#undef LS_HPREV
+  if (full) {
+    store16(ga + t0, hv);
+    store16(gb + t0, gv);
+  } else {
+#pragma unroll
+    for (int i = 0; i < IT; ++i) {
+      if (t0 + i < n) {
+        ga[t0 + i] = hv[i];
+        gb[t0 + i] = gv[i];
+      }
+    }
+  }
+  const double s = block_sum<NT>(g0, s_sum);
+  if (tid == 0) g0_part[d] = s;
+}
+
+}  // namespace ls

@@ -1,0 +1,301 @@
+package dev.longscan.gpu;
+
+import static jcuda.driver.JCudaDriver.cuLaunchKernel;
+import static jcuda.driver.JCudaDriver.cuMemAlloc;
+import static jcuda.driver.JCudaDriver.cuMemFree;
+import static jcuda.driver.JCudaDriver.cuMemcpyDtoH;
+import static jcuda.driver.JCudaDriver.cuMemsetD8Async;
+import static jcuda.driver.JCudaDriver.cuModuleGetFunction;
+
+import dev.longscan.LongscanException;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import jcuda.Pointer;
+import jcuda.driver.CUdeviceptr;
+import jcuda.driver.CUfunction;
+import jcuda.driver.CUmodule;
+import jcuda.driver.CUstream;
+
+/**
+ * The kernels of one loaded module and typed launchers for them. Launchers trust their
+ * arguments (device pointers of the right sizes, counts that fit); the tile shapes here must equal
+ * those compiled into the fatbin, which {@link #Kernels} checks through {@code ls_info}.
+ */
+final class Kernels {
+  static final int LAYOUT_VERSION = 5;
+  static final int NT = 256;
+  static final int LONG_NT = 512;
+  static final int FOLD_NT = 1024;
+  /** Largest look-back windows (tiles) the kernels accept. */
+  static final int LONG_MAX_WINDOW = 64;
+  static final int WIDE_MAX_WINDOW = 8;
+
+  /** Every launch in this JVM (tests check that rejected calls launch nothing). */
+  static final AtomicLong LAUNCHES = new AtomicLong();
+
+  private final Map<String, CUfunction> functions = new HashMap<>();
+  private final String where;
+
+  Kernels(CUmodule module, String where) {
+    this.where = where;
+    for (String op : new String[] {"scan", "reduce", "backward"}) {
+      for (String shape : new String[] {"long", "wide"}) {
+        for (String p : new String[] {"f32", "f64"}) {
+          for (String d : new String[] {"fwd", "rev"}) {
+            for (String s : new String[] {"plain", "seg"}) {
+              load(module, "ls_" + op + "_" + shape + "_" + p + "_" + d + "_" + s);
+            }
+          }
+        }
+      }
+    }
+    for (String n : new String[] {"ls_fold_long", "ls_fold_wide", "ls_sum_long", "ls_sum_wide",
+        "ls_summary_init", "ls_copy16", "ls_fill_f32", "ls_fill_f64", "ls_info"}) {
+      load(module, n);
+    }
+    checkLayout();
+  }
+
+  private void load(CUmodule module, String name) {
+    CUfunction f = new CUfunction();
+    Cuda.check(cuModuleGetFunction(f, module, name), "cuModuleGetFunction(" + name + ") " + where);
+    functions.put(name, f);
+  }
+
+  private void checkLayout() {
+    CUdeviceptr p = new CUdeviceptr();
+    Cuda.check(cuMemAlloc(p, 256), "cuMemAlloc(256 B) " + where);
+    try {
+      launch("ls_info", 1, 1, null, p);
+      int[] info = new int[20];
+      Cuda.check(cuMemcpyDtoH(Pointer.to(info), p, 80), "reading ls_info " + where);
+      int[] expected = {LAYOUT_VERSION, rows(Op.SCAN, true, false), rows(Op.SCAN, false, false),
+          rows(Op.BACKWARD, true, false), rows(Op.BACKWARD, false, false),
+          rows(Op.SCAN, true, true), rows(Op.SCAN, false, true), rows(Op.BACKWARD, true, true),
+          rows(Op.BACKWARD, false, true), NT, FOLD_NT, LONG_NT, LONG_MAX_WINDOW,
+          WIDE_MAX_WINDOW, wideLanes(true), wideLanes(false), rows(Op.REDUCE, true, false),
+          rows(Op.REDUCE, false, false), rows(Op.REDUCE, true, true),
+          rows(Op.REDUCE, false, true)};
+      if (!java.util.Arrays.equals(info, expected)) {
+        throw new LongscanException("expected kernel layout " + java.util.Arrays.toString(expected)
+            + " in the fatbin " + where + ", found " + java.util.Arrays.toString(info)
+            + ": the fatbin and the Java classes come from different builds");
+      }
+    } finally {
+      cuMemFree(p);
+    }
+  }
+
+  // ---- tile shapes (see long.cuh / wide.cuh)
+
+  /** The three kinds of tiled launch; each has its own tile shape. */
+  enum Op { SCAN, REDUCE, BACKWARD }
+
+  /** Steps per tile: width 1, threads × items per thread; wide, warps × steps per warp. */
+  static int rows(Op op, boolean f32, boolean wide) {
+    if (!wide) {
+      return op == Op.BACKWARD ? NT * (f32 ? 16 : 8) : LONG_NT * (f32 ? 16 : 8);
+    }
+    return op == Op.BACKWARD ? 8 * 8 : 8 * 16;
+  }
+
+  /** Channels per lane in the wide kernels (a group of tiles spans 32 × this many channels). */
+  static int wideLanes(boolean f32) {
+    return f32 ? 2 : 1;
+  }
+
+  static long ceilDiv(long x, long y) {
+    return (x + y - 1) / y;
+  }
+
+  /** Tiles of a launch over n steps of the given width. */
+  static long tiles(Op op, boolean f32, long n, long width) {
+    long t = timeTiles(op, f32, n, width);
+    return width == 1 ? t : t * ceilDiv(width, 32L * wideLanes(f32));
+  }
+
+  /** Time tiles (positions of per-tile partial results) of a launch. */
+  static long timeTiles(Op op, boolean f32, long n, long width) {
+    return ceilDiv(n, rows(op, f32, width > 1));
+  }
+
+  /** Status slots (or partial results) of a launch: time tiles × width. */
+  static long slots(Op op, boolean f32, long n, long width) {
+    return timeTiles(op, f32, n, width) * width;
+  }
+
+  /**
+   * The look-back scratch of a sequence of launches on one stream: a 256-byte header holding the
+   * ticket counter, then three arrays of {@code slots} status words (8 bytes for float32, 16 for
+   * float64). It is zeroed once ({@link #zero}); each launch then uses the next epoch and the
+   * next range of tickets, so no launch needs it cleared again.
+   */
+  static final class Status {
+    final CUdeviceptr base;
+    final long slots;
+    final long bytes;
+    private long epoch;
+    private long tickets;
+
+    Status(CUdeviceptr base, long slots, boolean f32) {
+      this.base = base;
+      this.slots = Math.max(slots, 1);
+      this.bytes = bytes(slots, f32);
+    }
+
+    static long bytes(long slots, boolean f32) {
+      return 256 + 3 * Math.max(slots, 1) * (f32 ? 8 : 16);
+    }
+  }
+
+  /** Zeroes a status area (on the stream) and restarts its epochs and tickets. */
+  void zero(CUstream st, Status s) {
+    Cuda.check(cuMemsetD8Async(s.base, (byte) 0, s.bytes, st), "cuMemsetD8Async(tile status) "
+        + where);
+    s.epoch = 0;
+    s.tickets = 0;
+  }
+
+  private static void checkCapacity(Status s, long slots) {
+    if (slots > s.slots) {
+      throw new IllegalStateException("status for " + s.slots + " slots, launch needs " + slots);
+    }
+  }
+
+  private static String name(String op, boolean wide, boolean f32, boolean rev, boolean seg) {
+    return "ls_" + op + "_" + (wide ? "wide" : "long") + "_" + (f32 ? "f32" : "f64") + "_"
+        + (rev ? "rev" : "fwd") + "_" + (seg ? "seg" : "plain");
+  }
+
+  /** Scan (chunk apply) of n steps from carryIn (width values, float64) into out. */
+  void scan(CUstream st, boolean f32, boolean rev, boolean seg, CUdeviceptr a, CUdeviceptr b,
+      CUdeviceptr restarts, CUdeviceptr out, long n, long width, CUdeviceptr carryIn,
+      CUdeviceptr carryOut, double h0Scalar, CUdeviceptr h0, Status s, int window) {
+    boolean wide = width > 1;
+    long tiles = tiles(Op.SCAN, f32, n, width);
+    checkCapacity(s, slots(Op.SCAN, f32, n, width));
+    long epoch = ++s.epoch;
+    long base = s.tickets;
+    String f = name("scan", wide, f32, rev, seg);
+    int grid = grid(tiles);
+    s.tickets += tiles;
+    if (!wide) {
+      launch(f, grid, LONG_NT, st, a, b, restarts, out, n, carryIn, carryOut, h0Scalar, s.base,
+          s.slots, base, epoch, window);
+    } else {
+      launch(f, grid, NT, st, a, b, restarts, out, n, width, carryIn, carryOut, h0, s.base,
+          s.slots, base, epoch, window);
+    }
+  }
+
+  /** Chunk reduce phase 1: per-time-tile summaries (float64) into parts. */
+  void reduce(CUstream st, boolean f32, boolean rev, boolean seg, CUdeviceptr a, CUdeviceptr b,
+      CUdeviceptr restarts, long n, long width, double h0Scalar, CUdeviceptr h0,
+      CUdeviceptr partA, CUdeviceptr partB, CUdeviceptr partF) {
+    if (width == 1) {
+      launch(name("reduce", false, f32, rev, seg), grid(tiles(Op.REDUCE, f32, n, 1)), LONG_NT, st,
+          a, b, restarts, n, h0Scalar, partA, partB, partF);
+    } else {
+      launch(name("reduce", true, f32, rev, seg), grid(tiles(Op.REDUCE, f32, n, width)), NT, st,
+          a, b, restarts, n, width, h0, partA, partB, partF);
+    }
+  }
+
+  /** run = run ▷ parts[0] ▷ … ▷ parts[count - 1] per channel. */
+  void fold(CUstream st, long width, CUdeviceptr partA, CUdeviceptr partB, CUdeviceptr partF,
+      long count, CUdeviceptr runA, CUdeviceptr runB, CUdeviceptr runF) {
+    if (width == 1) {
+      launch("ls_fold_long", 1, FOLD_NT, st, partA, partB, partF, count, runA, runB, runF);
+    } else {
+      launch("ls_fold_wide", grid(ceilDiv(width, NT)), NT, st, partA, partB, partF, count, width,
+          runA, runB, runF);
+    }
+  }
+
+  /** The identity summary in each channel. */
+  void summaryInit(CUstream st, long width, CUdeviceptr runA, CUdeviceptr runB,
+      CUdeviceptr runF) {
+    launch("ls_summary_init", grid(ceilDiv(width, NT)), NT, st, runA, runB, runF, width);
+  }
+
+  /** Backward over n steps (see long.cuh for the arguments). */
+  void backward(CUstream st, boolean f32, boolean rev, boolean seg, CUdeviceptr a, CUdeviceptr h,
+      CUdeviceptr g, CUdeviceptr flags, CUdeviceptr ga, CUdeviceptr gb, long n, long width,
+      long first, long last, double aNextScalar, double hPrevScalar, double h0Scalar,
+      CUdeviceptr aNext, CUdeviceptr hPrev, CUdeviceptr h0, CUdeviceptr carryIn,
+      CUdeviceptr carryOut, CUdeviceptr g0Parts, Status s, int window) {
+    boolean wide = width > 1;
+    long tiles = tiles(Op.BACKWARD, f32, n, width);
+    checkCapacity(s, slots(Op.BACKWARD, f32, n, width));
+    long epoch = ++s.epoch;
+    long base = s.tickets;
+    String f = name("backward", wide, f32, rev, seg);
+    int grid = grid(tiles);
+    s.tickets += tiles;
+    if (!wide) {
+      launch(f, grid, NT, st, a, h, g, flags, ga, gb, n, first, last, aNextScalar, hPrevScalar,
+          h0Scalar, carryIn, carryOut, g0Parts, s.base, s.slots, base, epoch, window);
+    } else {
+      launch(f, grid, NT, st, a, h, g, flags, ga, gb, n, width, first, last, aNext, hPrev, h0,
+          carryIn, carryOut, g0Parts, s.base, s.slots, base, epoch, window);
+    }
+  }
+
+  /** run[c] += Σ parts[p][c] over p in order. */
+  void sum(CUstream st, long width, CUdeviceptr parts, long count, CUdeviceptr run) {
+    if (width == 1) {
+      launch("ls_sum_long", 1, FOLD_NT, st, parts, count, run);
+    } else {
+      launch("ls_sum_wide", grid(ceilDiv(width, NT)), NT, st, parts, count, width, run);
+    }
+  }
+
+  /** dst = src for {@code bytes} bytes (a multiple of 16), grid-stride. */
+  void copy16(CUstream st, CUdeviceptr src, CUdeviceptr dst, long bytes, int blocks) {
+    launch("ls_copy16", blocks, NT, st, src, dst, bytes / 16);
+  }
+
+  /** Uniform values in [lo, hi), negated with probability 1/2 when {@code signed}. */
+  void fill(CUstream st, boolean f32, CUdeviceptr p, long n, long seed, double lo, double hi,
+      boolean signed, int blocks) {
+    launch(f32 ? "ls_fill_f32" : "ls_fill_f64", blocks, NT, st, p, n, seed, lo, hi,
+        signed ? 1 : 0);
+  }
+
+  private int grid(long blocks) {
+    if (blocks < 1 || blocks > Integer.MAX_VALUE) {
+      throw new LongscanException("expected a grid of 1 to " + Integer.MAX_VALUE
+          + " blocks " + where + ", found " + blocks);
+    }
+    return (int) blocks;
+  }
+
+  /** Launches {@code name} with arguments: CUdeviceptr (null = NULL), Long, Integer, Double. */
+  void launch(String name, int blocks, int threads, CUstream st, Object... args) {
+    CUfunction f = functions.get(name);
+    if (f == null) {
+      throw new IllegalStateException("no kernel " + name);
+    }
+    Pointer[] params = new Pointer[args.length];
+    for (int i = 0; i < args.length; i++) {
+      Object x = args[i];
+      if (x == null) {
+        params[i] = Pointer.to(new CUdeviceptr());
+      } else if (x instanceof CUdeviceptr) {
+        params[i] = Pointer.to((CUdeviceptr) x);
+      } else if (x instanceof Long) {
+        params[i] = Pointer.to(new long[] {(Long) x});
+      } else if (x instanceof Integer) {
+        params[i] = Pointer.to(new int[] {(Integer) x});
+      } else if (x instanceof Double) {
+        params[i] = Pointer.to(new double[] {(Double) x});
+      } else {
+        throw new IllegalArgumentException("kernel argument of type " + x.getClass());
+      }
+    }
+    LAUNCHES.incrementAndGet();
+    Cuda.check(cuLaunchKernel(f, blocks, 1, 1, threads, 1, 1, 0, st, Pointer.to(params), null),
+        "cuLaunchKernel(" + name + ", " + blocks + " blocks) " + where);
+  }
+}
