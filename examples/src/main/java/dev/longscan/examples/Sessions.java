@@ -18,7 +18,8 @@ final class Sessions {
       b.master(master)
           .config("spark.driver.host", "127.0.0.1")
           .config("spark.driver.bindAddress", "127.0.0.1")
-          .config("spark.ui.showConsoleProgress", "true");
+          // Spark's progress bar, when a person is watching
+          .config("spark.ui.showConsoleProgress", Boolean.toString(System.console() != null));
     }
     if (!conf.contains("spark.serializer")) {
       b.config("spark.serializer", "org.apache.spark.serializer.KryoSerializer");

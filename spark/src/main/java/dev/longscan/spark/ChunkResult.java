@@ -24,10 +24,16 @@ public final class ChunkResult implements Serializable {
     this.hd = hd;
   }
 
+  /** The states of a chunk; h's array is used as it is when h covers all of it. */
   static ChunkResult of(long series, long ordinal, Sequence h) {
-    return h.precision() == Precision.FLOAT32
-        ? new ChunkResult(series, ordinal, h.width(), h.toFloatArray(), null)
-        : new ChunkResult(series, ordinal, h.width(), null, h.toDoubleArray());
+    if (h.precision() == Precision.FLOAT32) {
+      float[] f = h.offset() == 0 && h.floatArray().length == h.size() ? h.floatArray()
+          : h.toFloatArray();
+      return new ChunkResult(series, ordinal, h.width(), f, null);
+    }
+    double[] d = h.offset() == 0 && h.doubleArray().length == h.size() ? h.doubleArray()
+        : h.toDoubleArray();
+    return new ChunkResult(series, ordinal, h.width(), null, d);
   }
 
   public long series() {

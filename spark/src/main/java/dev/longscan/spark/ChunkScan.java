@@ -12,7 +12,6 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
-import java.util.function.Function;
 import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.catalyst.expressions.GenericInternalRow;
 import org.apache.spark.sql.catalyst.expressions.JoinedRow;
@@ -340,10 +339,5 @@ final class ChunkScan implements Serializable {
       j++;
       return emit.emit(item, h);
     }
-  }
-
-  /** Identity of a function for the RDD closure (keeps lambdas serializable). */
-  static <T> Function<T, T> identity() {
-    return x -> x;
   }
 }

@@ -132,20 +132,21 @@ final class ExecutorBackends implements Serializable {
     }
   }
 
+  /** Why the GPU backend cannot be used here, or null when it can. */
   private String gpuUnavailable() {
     try {
-      for (String name : Backends.names()) {
-        if (name.equalsIgnoreCase(gpuBackend)) {
-          String why = provider().unavailableReason();
-          return why == null && deviceCount() == 0 ? "the GPU backend sees no device" : why;
-        }
+      dev.longscan.BackendProvider p = provider();
+      if (p == null) {
+        return "no GPU backend ('" + gpuBackend + "') on the class path";
       }
-      return "no GPU backend ('" + gpuBackend + "') on the class path";
+      String why = p.unavailableReason();
+      return why == null && p.deviceCount() < 1 ? "the GPU backend sees no device" : why;
     } catch (LongscanException | LinkageError | java.util.ServiceConfigurationError e) {
       return "the GPU backend failed to load: " + e;
     }
   }
 
+  /** The provider named {@link #gpuBackend}, or null. */
   private dev.longscan.BackendProvider provider() {
     for (dev.longscan.BackendProvider p : java.util.ServiceLoader.load(
         dev.longscan.BackendProvider.class, loader())) {
@@ -153,11 +154,12 @@ final class ExecutorBackends implements Serializable {
         return p;
       }
     }
-    throw new BackendUnavailableException("no backend provider named '" + gpuBackend + "'");
+    return null;
   }
 
   private int deviceCount() {
-    int n = provider().deviceCount();
+    dev.longscan.BackendProvider p = provider();
+    int n = p == null ? 0 : p.deviceCount();
     if (n < 1) {
       throw new BackendUnavailableException("the GPU backend sees no device");
     }

@@ -35,7 +35,9 @@ import org.apache.spark.sql.expressions.WindowSpec;
  * back in order, so {@code presorted()} holds, and is checked), and every pass reads it (from the
  * page cache after the first). Each measurement is the best of {@code repeat} runs of
  * the whole action; results go to the no-op sink ({@code format("noop")}), which evaluates every
- * row and column without writing. Prints one table row per measurement.
+ * row and column without writing, or with {@code -Dsink=parquet} to Parquet files. Options:
+ * {@code -Drepeat=N} (default 2), {@code -Dwarmup=true} (one untimed run first),
+ * {@code -Dinputs=single,keyed}. Prints one table row per measurement.
  */
 public final class SparkBench {
   private SparkBench() {}
@@ -68,7 +70,11 @@ public final class SparkBench {
     prepare(spark, single, rows, 1);
     List<String[]> table = new ArrayList<>();
 
+    String inputs = System.getProperty("inputs", "single,keyed");
     for (Path input : new Path[] {single, keyed}) {
+      if (!inputs.contains(input == single ? "single" : "keyed")) {
+        continue;
+      }
       String label = input == single ? "1 key" : keys + " keys";
       Dataset<Row> df = spark.read().parquet(input.toString());
       int parts = df.rdd().getNumPartitions();
@@ -99,6 +105,7 @@ public final class SparkBench {
     }
     System.out.printf(Locale.ROOT, "%n| input (%,d rows) | partitions | what | best of %d (s) |"
         + " ratio |%n|---|---|---|---|---|%n", rows, repeat);
+    System.out.println("<!-- sink: " + System.getProperty("sink", "noop") + " -->");
     for (String[] r : table) {
       System.out.println("| " + String.join(" | ", r) + " |");
     }
@@ -111,12 +118,25 @@ public final class SparkBench {
         String.format(Locale.ROOT, "%.2f", seconds), String.format(Locale.ROOT, "%.2f", ratio)};
   }
 
-  /** Best wall time of the whole action (plan, jobs, evaluation into the no-op sink). */
+  /**
+   * Best wall time of the whole action (plan, jobs, evaluation into the sink: Spark's no-op
+   * sink, or Parquet files with -Dsink=parquet), after one untimed warm-up run when
+   * -Dwarmup=true.
+   */
   private static double best(int repeat, Supplier<Dataset<Row>> job) {
     double best = Double.MAX_VALUE;
-    for (int r = 0; r < repeat; r++) {
+    String sink = System.getProperty("sink", "noop");
+    for (int r = Boolean.getBoolean("warmup") ? -1 : 0; r < repeat; r++) {
       long t0 = System.nanoTime();
-      job.get().write().format("noop").mode("overwrite").save();
+      if (sink.equals("parquet")) {
+        job.get().write().mode("overwrite").parquet(System.getProperty("out",
+            "/tmp/longscan-bench/out"));
+      } else {
+        job.get().write().format("noop").mode("overwrite").save();
+      }
+      if (r < 0) {
+        continue;
+      }
       best = Math.min(best, (System.nanoTime() - t0) / 1e9);
     }
     return best;
