@@ -48,12 +48,41 @@ ln -s "$(cd "$jars" && pwd)" "$work/home/jars"
 export SPARK_HOME=$work/home SPARK_SCALA_VERSION=2.13 SPARK_LOCAL_IP=127.0.0.1
 opens="--add-opens=java.base/java.lang=ALL-UNNAMED --add-opens=java.base/java.lang.invoke=ALL-UNNAMED --add-opens=java.base/java.lang.reflect=ALL-UNNAMED --add-opens=java.base/java.io=ALL-UNNAMED --add-opens=java.base/java.net=ALL-UNNAMED --add-opens=java.base/java.nio=ALL-UNNAMED --add-opens=java.base/java.util=ALL-UNNAMED --add-opens=java.base/java.util.concurrent=ALL-UNNAMED --add-opens=java.base/java.util.concurrent.atomic=ALL-UNNAMED --add-opens=java.base/jdk.internal.ref=ALL-UNNAMED --add-opens=java.base/sun.nio.ch=ALL-UNNAMED --add-opens=java.base/sun.nio.cs=ALL-UNNAMED --add-opens=java.base/sun.security.action=ALL-UNNAMED --add-opens=java.base/sun.util.calendar=ALL-UNNAMED -Djdk.reflect.useDirectMethodHandle=false -Dio.netty.tryReflectionSetAccessible=true"
 cp="$SPARK_HOME/jars/*"
+# The daemons log at INFO to their own files (this script waits for their INFO lines), whatever
+# log4j2 configuration the jars carry.
+cat > "$work/home/conf/log4j2.properties" <<'LOG'
+rootLogger.level = info
+rootLogger.appenderRef.stdout.ref = console
+appender.console.type = Console
+appender.console.name = console
+appender.console.target = SYSTEM_ERR
+appender.console.layout.type = PatternLayout
+appender.console.layout.pattern = %d{HH:mm:ss.SSS} %p %c{1}: %m%n
+LOG
+daemon_log="-Dlog4j2.configurationFile=$work/home/conf/log4j2.properties"
+
+# Spark 4.1 starts executors with --add-modules=jdk.incubator.vector; a trimmed runtime (jlink)
+# may lack that module, and then every executor dies at boot. The workers then launch executors
+# through a wrapper that drops the flag.
+if ! "$java" --list-modules 2>/dev/null | grep -q '^jdk.incubator.vector'; then
+  mkdir -p "$work/java-home/bin"
+  cat > "$work/java-home/bin/java" <<WRAP
+#!/usr/bin/env bash
+args=()
+for a in "\$@"; do [[ \$a == --add-modules=jdk.incubator.vector ]] || args+=("\$a"); done
+exec "$java" "\${args[@]}"
+WRAP
+  chmod +x "$work/java-home/bin/java"
+  worker_java_home=$work/java-home
+else
+  worker_java_home=$JAVA_HOME
+fi
 
 pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; }
 trap cleanup EXIT
 
-"$java" -Xmx1g $opens -cp "$cp" org.apache.spark.deploy.master.Master \
+"$java" -Xmx1g $opens $daemon_log -cp "$cp" org.apache.spark.deploy.master.Master \
   --host 127.0.0.1 --port "$port" --webui-port 0 > "$work/logs/master.log" 2>&1 &
 pids+=($!)
 for _ in $(seq 1 60); do grep -q "I have been elected leader\|Starting Spark master" "$work/logs/master.log" && break; sleep 1; done
@@ -61,7 +90,7 @@ for _ in $(seq 1 60); do grep -q "I have been elected leader\|Starting Spark mas
 for ((g = 0; g < k; g++)); do
   wd=$work/worker-$g; mkdir -p "$wd"
   printf '[{"id":{"componentName":"spark.worker","resourceName":"gpu"},"addresses":["%d"]}]\n' "$g" > "$wd/resources.json"
-  "$java" -Xmx1g $opens -cp "$cp" \
+  JAVA_HOME=$worker_java_home "$java" -Xmx1g $opens $daemon_log -cp "$cp" \
     -Dspark.worker.resource.gpu.amount=1 -Dspark.worker.resourcesFile="$wd/resources.json" \
     org.apache.spark.deploy.worker.Worker --host 127.0.0.1 --cores "$cores" --memory "$mem" \
     --work-dir "$wd" --webui-port 0 "spark://127.0.0.1:$port" > "$work/logs/worker-$g.log" 2>&1 &
