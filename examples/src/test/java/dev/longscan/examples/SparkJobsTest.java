@@ -31,7 +31,8 @@ class SparkJobsTest {
   void longSeriesBothApis() {
     for (String api : new String[] {"rdd", "dataframe"}) {
       String[] r = CliTest.run("long-series", "--steps", "100003", "--chunk-steps", "4099",
-          "--partitions", "5", "--master", "local[2]", "--api", api);
+          "--partitions", "5", "--master", "local[2]", "--api", api,
+          api.equals("rdd") ? "--cache" : "--check-chunks=4");
       assertEquals("0", r[0], r[1] + r[2]);
       assertTrue(r[1].contains("100,003 steps in 25 chunks of 4,099 (float32), 5 partitions"),
           r[1]);

@@ -22,6 +22,7 @@ import org.apache.spark.sql.types.ArrayType;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
+import org.apache.spark.unsafe.Platform;
 
 /**
  * The executor side of the chunked format (one row or one {@link Chunk} per chunk of steps):
@@ -117,6 +118,10 @@ final class ChunkScan implements Serializable {
   }
 
   private final class RowAdapter implements Adapter<InternalRow> {
+    /** Per-task buffers the arrays are copied into (grown as needed, reused chunk to chunk). */
+    private final Scratch sa = new Scratch();
+    private final Scratch sb = new Scratch();
+
     @Override
     public InternalRow keyRow(InternalRow r) {
       return r;
@@ -142,10 +147,7 @@ final class ChunkScan implements Serializable {
       if (!nullFree(a, aNulls, aName, ot) || !nullFree(b, bNulls, bName, ot)) {
         return null;
       }
-      return f32
-          ? new Sequence[] {Sequence.of(a.toFloatArray(), width), Sequence.of(b.toFloatArray(), width)}
-          : new Sequence[] {Sequence.of(a.toDoubleArray(), width),
-              Sequence.of(b.toDoubleArray(), width)};
+      return new Sequence[] {sa.read(a, n), sb.read(b, n)};
     }
 
     private boolean nullFree(ArrayData x, boolean mayHaveNulls, String col, OrderTracker ot) {
@@ -160,6 +162,56 @@ final class ChunkScan implements Serializable {
         }
       }
       return true;
+    }
+  }
+
+  /** A reusable buffer of one precision that chunk arrays are copied into. */
+  private final class Scratch {
+    private float[] f = new float[0];
+    private double[] d = new double[0];
+
+    /** The array's n values as a sequence of steps × width over this buffer (a view). */
+    Sequence read(ArrayData x, int n) {
+      if (f32) {
+        if (f.length < n) {
+          f = new float[n];
+        }
+        if (x instanceof UnsafeArrayData) {
+          UnsafeArrayData u = (UnsafeArrayData) x;
+          Platform.copyMemory(u.getBaseObject(), u.getBaseOffset()
+              + UnsafeArrayData.calculateHeaderPortionInBytes(n), f, Platform.FLOAT_ARRAY_OFFSET,
+              4L * n);
+        } else {
+          System.arraycopy(x.toFloatArray(), 0, f, 0, n);
+        }
+        return Sequence.of(f, width).slice(0, n / width);
+      }
+      if (d.length < n) {
+        d = new double[n];
+      }
+      if (x instanceof UnsafeArrayData) {
+        UnsafeArrayData u = (UnsafeArrayData) x;
+        Platform.copyMemory(u.getBaseObject(), u.getBaseOffset()
+            + UnsafeArrayData.calculateHeaderPortionInBytes(n), d, Platform.DOUBLE_ARRAY_OFFSET,
+            8L * n);
+      } else {
+        System.arraycopy(x.toDoubleArray(), 0, d, 0, n);
+      }
+      return Sequence.of(d, width).slice(0, n / width);
+    }
+
+    /** A sequence of n values over this buffer (for the states). */
+    Sequence view(int n) {
+      if (f32) {
+        if (f.length < n) {
+          f = new float[n];
+        }
+        return Sequence.of(f, width).slice(0, n / width);
+      }
+      if (d.length < n) {
+        d = new double[n];
+      }
+      return Sequence.of(d, width).slice(0, n / width);
     }
   }
 
@@ -273,9 +325,13 @@ final class ChunkScan implements Serializable {
     SpecificInternalRow out = new SpecificInternalRow(
         new StructType().add("h", outputType(), false));
     JoinedRow joined = new JoinedRow();
-    return new Phase3<>(partition, rows, new RowAdapter(), plan, (r, h) -> {
-      out.update(0, f32 ? UnsafeArrayData.fromPrimitiveArray(h.floatArray())
-          : UnsafeArrayData.fromPrimitiveArray(h.doubleArray()));
+    Scratch states = new Scratch();
+    return new Phase3<>(partition, rows, new RowAdapter(), plan, states::view, (r, h) -> {
+      out.update(0, f32
+          ? UnsafeArrayData.fromPrimitiveArray(h.floatArray(), Platform.FLOAT_ARRAY_OFFSET,
+              h.size(), 4)
+          : UnsafeArrayData.fromPrimitiveArray(h.doubleArray(), Platform.DOUBLE_ARRAY_OFFSET,
+              h.size(), 8));
       return joined.apply(r, out);
     });
   }
@@ -283,11 +339,16 @@ final class ChunkScan implements Serializable {
   /** Phase 3 of the RDD entry point. */
   Iterator<ChunkResult> applyChunks(int partition, Iterator<Chunk> chunks, PartitionPlan plan) {
     return new Phase3<>(partition, chunks, new ChunkAdapter(), plan,
-        (c, h) -> ChunkResult.of(c.series(), c.ordinal(), h));
+        n -> null, (c, h) -> ChunkResult.of(c.series(), c.ordinal(), h));
   }
 
   private interface Emit<T, R> {
     R emit(T item, Sequence h);
+  }
+
+  /** Where phase 3 writes a chunk's n states: a reused buffer, or null for a new array. */
+  private interface StateBuffer {
+    Sequence of(int n);
   }
 
   private final class Phase3<T, R> implements Iterator<R> {
@@ -295,13 +356,16 @@ final class ChunkScan implements Serializable {
     final Adapter<T> ad;
     final PartitionPlan plan;
     final Emit<T, R> emit;
+    final StateBuffer states;
     final Backend be;
     final OrderTracker ot = new OrderTracker(keys, ordinal, false);
     final ScanOptions base = options();
     final double[] carry = new double[width];
     int j;
 
-    Phase3(int partition, Iterator<T> it, Adapter<T> ad, PartitionPlan plan, Emit<T, R> emit) {
+    Phase3(int partition, Iterator<T> it, Adapter<T> ad, PartitionPlan plan, StateBuffer states,
+        Emit<T, R> emit) {
+      this.states = states;
       this.it = it;
       this.ad = ad;
       this.plan = plan;
@@ -333,7 +397,10 @@ final class ChunkScan implements Serializable {
       ot.accept(ad.keyRow(item));
       Sequence[] ab = ad.coefficients(item, ot);
       ot.commit();
-      Sequence h = Sequence.allocate(ab[0].precision(), ab[0].steps(), width);
+      Sequence h = states.of(ab[0].size());
+      if (h == null) {
+        h = Sequence.allocate(ab[0].precision(), ab[0].steps(), width);
+      }
       System.arraycopy(plan.carries, j * width, carry, 0, width);
       be.apply(ab[0], ab[1], carry, base, h);
       j++;
