@@ -78,8 +78,10 @@ public final class Filters {
   public static void emaCoefficients(Sequence x, double alpha, boolean[] starts, int startsOffset,
       boolean continuesSeries, Sequence a, Sequence b) {
     checkAlpha(alpha);
+    Checks.notNull(x, "x");
     Checks.like("a", a, "x", x);
     Checks.like("b", b, "x", x);
+    checkRange(starts, startsOffset, x.steps(), "segment flags");
     int w = x.width();
     double keep = 1.0 - alpha;
     for (int t = 0, i = 0; t < x.steps(); t++) {
@@ -103,7 +105,7 @@ public final class Filters {
       boolean[] segmentStarts) {
     checkInput(x, segmentStarts);
     Checks.positiveFinite(halfLife, "halfLife");
-    checkTimes(times, x.steps(), segmentStarts);
+    checkTimes(times, x.steps());
     Sequence a = x.allocateLike();
     Sequence b = x.allocateLike();
     decayCoefficients(times, 0, halfLife, segmentStarts, 0, Double.NaN, a);
@@ -122,6 +124,10 @@ public final class Filters {
   public static void decayCoefficients(double[] times, int timesOffset, double halfLife,
       boolean[] starts, int startsOffset, double previousTime, Sequence a) {
     Checks.positiveFinite(halfLife, "halfLife");
+    Checks.notNull(a, "a");
+    Checks.notNull(times, "times");
+    checkRange(times.length, timesOffset, a.steps(), "time stamps");
+    checkRange(starts, startsOffset, a.steps(), "segment flags");
     int w = a.width();
     double prev = previousTime;
     for (int t = 0; t < a.steps(); t++) {
@@ -168,7 +174,7 @@ public final class Filters {
       boolean[] segmentStarts) {
     checkInput(x, segmentStarts);
     Checks.positiveFinite(halfLife, "halfLife");
-    checkTimes(times, x.steps(), segmentStarts);
+    checkTimes(times, x.steps());
     Sequence decay = x.allocateLike();
     decayCoefficients(times, 0, halfLife, segmentStarts, 0, Double.NaN, decay);
     return ratio(x, decay, segmentStarts);
@@ -282,7 +288,20 @@ public final class Filters {
     }
   }
 
-  private static void checkTimes(double[] times, int steps, boolean[] starts) {
+  private static void checkRange(boolean[] flags, int offset, int steps, String what) {
+    if (flags != null) {
+      checkRange(flags.length, offset, steps, what);
+    }
+  }
+
+  private static void checkRange(int length, int offset, int steps, String what) {
+    if (offset < 0 || (long) offset + steps > length) {
+      throw new ShapeException("expected " + steps + " " + what + " from offset " + offset
+          + ", found an array of length " + length);
+    }
+  }
+
+  private static void checkTimes(double[] times, int steps) {
     Checks.notNull(times, "times");
     if (times.length != steps) {
       throw new ShapeException("expected " + steps + " time stamps (one per step), found "

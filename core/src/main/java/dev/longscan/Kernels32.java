@@ -3,7 +3,7 @@ package dev.longscan;
 /**
  * CPU kernels for float32 data over one chunk of steps [lo, hi) (time indices); arithmetic in
  * float32 inside a chunk, summaries and carries in float64. Trusts its arguments (validated by
- * {@link Backend}). The float64 twin is generated from this file by
+ * {@link Backend}). Kernels64, for float64, is generated from this file by
  * core/src/build/gen-kernels64.sh.
  *
  * <p>One channel without segments (the long-series case) works in blocks of eight steps: the

@@ -3,8 +3,8 @@ package dev.longscan;
 /**
  * GENERATED from Kernels32.java by core/src/build/gen-kernels64.sh: do not edit. CPU kernels for
  * float64 data over one chunk of steps [lo, hi). Trusts its arguments (validated by
- * {@link Backend}). The float64 twin is generated from this file by
- * core/src/build/gen-kernels64.sh.
+ * {@link Backend}). Edit the float32 file and run that script; header lines 4 to 7
+ * are the only ones it rewrites.
  *
  * <p>One channel without segments (the long-series case) works in blocks of eight steps: the
  * block's own summary (a small tree of compositions) advances the state by eight steps at once,

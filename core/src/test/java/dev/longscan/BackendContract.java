@@ -3,7 +3,6 @@ package dev.longscan;
 import static dev.longscan.TestData.assertClose;
 import static dev.longscan.TestData.poisoned;
 import static dev.longscan.TestData.widen;
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -370,9 +369,5 @@ public abstract class BackendContract {
     if (!(Math.abs(actual - expected) <= tol * (1 + Math.abs(expected)))) {
       fail(what + ": expected " + expected + ", found " + actual + " (tolerance " + tol + ")");
     }
-  }
-
-  static void assertSameArray(double[] e, double[] a, String what) {
-    assertArrayEquals(e, a, 0.0, what);
   }
 }

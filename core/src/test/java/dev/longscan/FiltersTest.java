@@ -230,4 +230,23 @@ class FiltersTest {
     assertEquals(2, e.step());
     assertTrue(e.getMessage().contains("step 2"), e.getMessage());
   }
+
+  @Test
+  void coefficientHelpersCheckTheirRanges() {
+    Sequence x = Sequence.of(new double[5]);
+    ShapeException e = assertThrows(ShapeException.class, () -> Filters.emaCoefficients(x, 0.5,
+        new boolean[6], 3, true, x.allocateLike(), x.allocateLike()));
+    assertTrue(e.getMessage().contains("5 segment flags from offset 3")
+        && e.getMessage().contains("length 6"), e.getMessage());
+    e = assertThrows(ShapeException.class, () -> Filters.emaCoefficients(x, 0.5, null, 0, false,
+        Sequence.of(new double[4]), x.allocateLike()));
+    assertTrue(e.getMessage().contains("a of shape 5 steps"), e.getMessage());
+    e = assertThrows(ShapeException.class, () -> Filters.decayCoefficients(new double[7], 4, 1.0,
+        null, 0, Double.NaN, x.allocateLike()));
+    assertTrue(e.getMessage().contains("5 time stamps from offset 4")
+        && e.getMessage().contains("length 7"), e.getMessage());
+    e = assertThrows(ShapeException.class, () -> Filters.decayCoefficients(new double[5], -1, 1.0,
+        null, 0, Double.NaN, x.allocateLike()));
+    assertTrue(e.getMessage().contains("offset -1"), e.getMessage());
+  }
 }
