@@ -28,6 +28,7 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import picocli.CommandLine;
+import scala.Tuple2;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -94,6 +95,16 @@ public final class LongSeriesJob implements Callable<Integer> {
           + " them again.")
   boolean cache;
 
+  @Option(names = "--warmup",
+      description = "Before the timed run, scan one chunk per task slot (untimed): starts the"
+          + " executors' backends (GPU contexts, JIT) so that the timings are of steady work.")
+  boolean warmup;
+
+  @Option(names = "--profile",
+      description = "Also time a pass that only generates the chunks, and print, stage by stage,"
+          + " Spark's task metrics (task time, CPU, GC, busy slots).")
+  boolean profile;
+
   public static void main(String[] args) {
     int rc = new CommandLine(new LongSeriesJob()).execute(args);
     if (rc != 0) {
@@ -135,7 +146,9 @@ public final class LongSeriesJob implements Callable<Integer> {
     SparkSession spark = Sessions.start("longscan long series", master, backend);
     try {
       JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-      int parts = partitions > 0 ? partitions : jsc.defaultParallelism();
+      int slots = jsc.defaultParallelism();
+      int parts = partitions > 0 ? partitions : slots;
+      StageTimes stages = profile ? StageTimes.attach(spark.sparkContext()) : null;
       List<Long> ids = new ArrayList<>();
       LongStream.range(0, chunks).forEach(ids::add);
       long n = steps;
@@ -148,6 +161,24 @@ public final class LongSeriesJob implements Callable<Integer> {
         input.count();
       }
       long genNanos = System.nanoTime() - tg;
+      if (warmup) {
+        List<Long> few = new ArrayList<>();
+        LongStream.range(0, Math.min(chunks, slots)).forEach(few::add);
+        long tw = System.nanoTime();
+        long c = Scans.scanChunks(jsc.parallelize(few, few.size())
+            .map(k -> chunk(k, n, cs, f32, sd)), 1, ScanOptions.defaults()).count();
+        out.printf(Locale.ROOT, "warm-up (%d chunks, one per task slot, untimed): %s%n", c,
+            Checks.seconds(System.nanoTime() - tw).trim());
+        printStages(out, stages, slots);
+      }
+      if (profile) {
+        long tp = System.nanoTime();
+        long total = input.map(c -> (long) c.steps()).reduce(Long::sum);
+        out.printf(Locale.ROOT, "generation alone (%,d steps, not part of the total): %s = %s%n",
+            total, Checks.seconds(System.nanoTime() - tp).trim(),
+            Checks.rate(total, System.nanoTime() - tp, "steps"));
+        printStages(out, stages, slots);
+      }
 
       TreeSet<Long> check = new TreeSet<>();
       check.add(0L);
@@ -166,11 +197,12 @@ public final class LongSeriesJob implements Callable<Integer> {
       if (api.equals("rdd")) {
         JavaRDD<ChunkResult> res = Scans.scanChunks(input, 1, ScanOptions.defaults());
         t1 = System.nanoTime();
-        checksum = res.map(c -> checksum(c.ordinal(), c.h().toDoubleArray())).reduce(Long::sum);
+        // one pass over the results: every chunk's checksum, and the sampled chunks' states
+        List<Tuple2<Long, Tuple2<Long, double[]>>> sums = res.map(c -> new Tuple2<>(
+            c.ordinal(), new Tuple2<>(checksum(c.ordinal(), c.h()),
+                check.contains(c.ordinal()) ? c.h().toDoubleArray() : null))).collect();
+        checksum = combine(sums, got);
         used = "(see the executors' log)";
-        for (ChunkResult c : res.filter(c -> check.contains(c.ordinal())).collect()) {
-          got.put(c.ordinal(), c.h().toDoubleArray());
-        }
       } else if (api.equals("dataframe")) {
         StructType schema = new StructType()
             .add("chunk", DataTypes.LongType, false)
@@ -183,21 +215,19 @@ public final class LongSeriesJob implements Callable<Integer> {
             f32 ? c.b().floatArray() : c.b().doubleArray())), schema);
         ScanResult res = Scans.chunks("a", "b").orderBy("chunk").presorted().run(df);
         t1 = System.nanoTime();
-        checksum = res.dataset().select("chunk", "h").javaRDD()
-            .map(row -> checksum(row.getLong(0), values(row.getList(1)))).reduce(Long::sum);
+        // one pass over the results: every chunk's checksum, and the sampled chunks' states
+        List<Tuple2<Long, Tuple2<Long, double[]>>> sums = res.dataset().select("chunk", "h")
+            .javaRDD().map(row -> {
+              double[] h = values(row.getList(1));
+              long k = row.getLong(0);
+              return new Tuple2<>(k, new Tuple2<>(checksum(k, Sequence.of(h)),
+                  check.contains(k) ? h : null));
+            }).collect();
+        checksum = combine(sums, got);
         used = String.join(", ", res.backendsUsed());
         phases = String.format(Locale.ROOT, "; of which phase 1 %s, phase 2 (carries on the"
             + " driver) %s", Checks.seconds(res.phase1Nanos()).trim(),
             Checks.seconds(res.phase2Nanos()).trim());
-        for (Row row : res.dataset().where(org.apache.spark.sql.functions.col("chunk")
-            .isin(check.toArray())).select("chunk", "h").collectAsList()) {
-          List<Object> h = row.getList(1);
-          double[] v = new double[h.size()];
-          for (int i = 0; i < v.length; i++) {
-            v[i] = ((Number) h.get(i)).doubleValue();
-          }
-          got.put(row.getLong(0), v);
-        }
       } else {
         throw new ParameterException("expected --api rdd or dataframe, found '" + api + "'");
       }
@@ -214,6 +244,7 @@ public final class LongSeriesJob implements Callable<Integer> {
           Checks.seconds(t2 - t1).trim(), Checks.seconds(t2 - t0).trim(),
           Checks.rate(steps, t2 - t0, "steps"));
       out.printf(Locale.ROOT, "checksum of every output bit: %016x%n", checksum);
+      printStages(out, stages, slots);
       out.printf("tasks ran on: %s%n", used);
 
       double worst = 0;
@@ -242,14 +273,50 @@ public final class LongSeriesJob implements Callable<Integer> {
     }
   }
 
+  static void printStages(PrintWriter out, StageTimes stages, int slots) {
+    if (stages != null) {
+      for (String line : stages.drain(slots)) {
+        out.println(line);
+      }
+      out.flush();
+    }
+  }
+
   /** Order-independent across chunks (summed), order-dependent within one: a bitwise fingerprint. */
-  static long checksum(long ordinal, double[] h) {
+  /** The sum of the chunks' checksums; the sampled chunks' states go into got. */
+  private static long combine(List<Tuple2<Long, Tuple2<Long, double[]>>> sums,
+      Map<Long, double[]> got) {
+    long sum = 0;
+    for (Tuple2<Long, Tuple2<Long, double[]>> t : sums) {
+      sum += t._2()._1();
+      if (t._2()._2() != null) {
+        got.put(t._1(), t._2()._2());
+      }
+    }
+    return sum;
+  }
+
+  static long checksum(long ordinal, Sequence h) {
     long x = ordinal * 0x9E3779B97F4A7C15L;
-    for (double v : h) {
-      x = (x ^ Double.doubleToRawLongBits(v)) * 0xBF58476D1CE4E5B9L;
-      x ^= x >>> 31;
+    int from = h.offset();
+    int to = from + h.size();
+    if (h.precision() == Precision.FLOAT32) {
+      float[] v = h.floatArray();
+      for (int i = from; i < to; i++) {
+        x = mix(x, v[i]);
+      }
+    } else {
+      double[] v = h.doubleArray();
+      for (int i = from; i < to; i++) {
+        x = mix(x, v[i]);
+      }
     }
     return x;
+  }
+
+  private static long mix(long x, double v) {
+    long y = (x ^ Double.doubleToRawLongBits(v)) * 0xBF58476D1CE4E5B9L;
+    return y ^ (y >>> 31);
   }
 
   private static double[] values(List<Object> list) {

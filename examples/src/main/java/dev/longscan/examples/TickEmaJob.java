@@ -71,6 +71,10 @@ public final class TickEmaJob implements Callable<Integer> {
       description = "spark.longscan.backend (default: ${DEFAULT-VALUE}).")
   String backend;
 
+  @Option(names = "--profile",
+      description = "Print, stage by stage, Spark's task metrics (task time, CPU, GC, busy slots).")
+  boolean profile;
+
   public static void main(String[] args) {
     int rc = new CommandLine(new TickEmaJob()).execute(args);
     if (rc != 0) {
@@ -83,10 +87,13 @@ public final class TickEmaJob implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     SparkSession spark = Sessions.start("longscan tick EMA", master, backend);
     try {
-      int parts = partitions > 0 ? partitions : spark.sparkContext().defaultParallelism();
+      int slots = spark.sparkContext().defaultParallelism();
+      int parts = partitions > 0 ? partitions : slots;
+      StageTimes stages = profile ? StageTimes.attach(spark.sparkContext()) : null;
       long t0 = System.nanoTime();
       TickData.generate(spark, rows, symbols, parts, 11).write().mode("overwrite").parquet(data);
       long t1 = System.nanoTime();
+      LongSeriesJob.printStages(out, stages, slots);
       Dataset<Row> ticks = spark.read().parquet(data);
       Duration hl = Duration.ofNanos((long) (halfLife * 1e9));
       ScanResult ema = Scans.emaHalfLife("price", hl).key("symbol").orderBy("ts").run(ticks);
@@ -101,6 +108,11 @@ public final class TickEmaJob implements Callable<Integer> {
           + " in %s = %s (tasks ran on %s)%n", halfLife, ema.rows(), outDir,
           Checks.seconds(t2 - t1).trim(), Checks.rate(ema.rows(), t2 - t1, "rows"),
           String.join(", ", ema.backendsUsed()));
+      out.printf(Locale.ROOT, "of which the first EMA's phase 1 (read, summarise) %s and phase 2"
+          + " (carries on the driver) %s; the rest is both EMAs' phase 3, the adjusted EMA's"
+          + " phases 1-2 and the Parquet write%n", Checks.seconds(ema.phase1Nanos()).trim(),
+          Checks.seconds(ema.phase2Nanos()).trim());
+      LongSeriesJob.printStages(out, stages, slots);
 
       // check the first symbol from the written result against the reference
       List<Row> sym = spark.read().parquet(outDir)
