@@ -25,5 +25,5 @@ for k in $ks; do
   rc=$?
   t1=$(date +%s.%N)
   echo "== $job K=$k rc=$rc wall $(awk -v a="$t0" -v b="$t1" 'BEGIN{printf "%.1f", b-a}') s"
-  sed 's/\r/\n/g' "$logs/$job-k$k.log" | grep -v -E '^\[Stage|^ *$| INFO | WARN ' | tail -15
+  sed 's/\r/\n/g' "$logs/$job-k$k.log" | grep -v -E '^\[Stage|^ *$| INFO | WARN |^\s+at |^Caused' | tail -40
 done

@@ -14,7 +14,8 @@
 # The job runs as the driver, in this shell, with --master spark://127.0.0.1:PORT appended.
 # Environment: BUNDLE (default /tmp/gpu-bundle), JAVA_HOME (default $BUNDLE/jre), JARS (default
 # $BUNDLE/jars), WORK (default /tmp/longscan-cluster), PORT (default 7077), DRIVER_MEMORY (8g),
-# EXTRA_CONF (more -Dspark.x=y for the driver). Logs go to $WORK/logs.
+# EXTRA_CONF (more -Dspark.x=y for the driver), EXECUTOR_JAVA_OPTIONS (more executor JVM
+# options). Logs go to $WORK/logs.
 # Keep NVLink multicast off on shared multi-GPU hosts (nothing here uses NCCL).
 set -euo pipefail
 export NCCL_NVLS_ENABLE=0 TORCH_SYMM_MEM_DISABLE_MULTICAST=1 NVSHMEM_DISABLE_NVLS=1
@@ -104,11 +105,14 @@ done
 echo "cluster: master spark://127.0.0.1:$port, $k worker(s) x $cores cores, one GPU each"
 
 # The driver. Each executor takes a whole worker (all its cores, its one GPU); tasks share that GPU.
+# Executor JVMs are sized to their cores (-XX:ActiveProcessorCount): otherwise each of K JVMs on
+# this host sizes its GC threads and longscan's GPU staging threads to every core of the host.
 task_gpu=$(awk -v c="$cores" 'BEGIN { printf "%.6f", 1.0 / c }')
 # shellcheck disable=SC2086
 "$java" -Xmx${DRIVER_MEMORY:-8g} $opens -cp "$cp" \
   -Dspark.executor.cores="$cores" -Dspark.executor.memory="$(( ${mem%g} - 2 ))g" \
   -Dspark.executor.resource.gpu.amount=1 -Dspark.task.resource.gpu.amount="$task_gpu" \
   -Dspark.cores.max=$((k * cores)) -Dspark.driver.host=127.0.0.1 \
+  "-Dspark.executor.extraJavaOptions=-XX:ActiveProcessorCount=$cores ${EXECUTOR_JAVA_OPTIONS:-}" \
   ${EXTRA_CONF:-} \
   dev.longscan.examples.Main "$@" --master "spark://127.0.0.1:$port"

@@ -146,7 +146,7 @@ public final class LongSeriesJob implements Callable<Integer> {
     SparkSession spark = Sessions.start("longscan long series", master, backend);
     try {
       JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-      int slots = jsc.defaultParallelism();
+      int slots = Sessions.awaitExecutors(spark);
       int parts = partitions > 0 ? partitions : slots;
       StageTimes stages = profile ? StageTimes.attach(spark.sparkContext()) : null;
       List<Long> ids = new ArrayList<>();
@@ -165,13 +165,13 @@ public final class LongSeriesJob implements Callable<Integer> {
         List<Long> few = new ArrayList<>();
         LongStream.range(0, Math.min(chunks, slots)).forEach(few::add);
         long tw = System.nanoTime();
-        long c = Scans.scanChunks(jsc.parallelize(few, few.size())
+        long c = Scans.scanChunks(jsc.parallelize(few, slots)
             .map(k -> chunk(k, n, cs, f32, sd)), 1, ScanOptions.defaults()).count();
         out.printf(Locale.ROOT, "warm-up (%d chunks, one per task slot, untimed): %s%n", c,
             Checks.seconds(System.nanoTime() - tw).trim());
         printStages(out, stages, slots);
       }
-      if (profile) {
+      if (profile && !cache) {
         long tp = System.nanoTime();
         long total = input.map(c -> (long) c.steps()).reduce(Long::sum);
         out.printf(Locale.ROOT, "generation alone (%,d steps, not part of the total): %s = %s%n",

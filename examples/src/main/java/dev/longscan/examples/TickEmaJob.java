@@ -87,7 +87,7 @@ public final class TickEmaJob implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     SparkSession spark = Sessions.start("longscan tick EMA", master, backend);
     try {
-      int slots = spark.sparkContext().defaultParallelism();
+      int slots = Sessions.awaitExecutors(spark);
       int parts = partitions > 0 ? partitions : slots;
       StageTimes stages = profile ? StageTimes.attach(spark.sparkContext()) : null;
       long t0 = System.nanoTime();
