@@ -14,8 +14,8 @@
 # The job runs as the driver, in this shell, with --master spark://127.0.0.1:PORT appended.
 # Environment: BUNDLE (default /tmp/gpu-bundle), JAVA_HOME (default $BUNDLE/jre), JARS (default
 # $BUNDLE/jars), WORK (default /tmp/longscan-cluster), PORT (default 7077), DRIVER_MEMORY (8g),
-# EXTRA_CONF (more -Dspark.x=y for the driver), EXECUTOR_JAVA_OPTIONS (more executor JVM
-# options). Logs go to $WORK/logs.
+# MEMORY_PER_WORKER (24g), EXTRA_CONF (more -Dspark.x=y for the driver), EXECUTOR_JAVA_OPTIONS
+# (more executor JVM options). Logs go to $WORK/logs.
 # Keep NVLink multicast off on shared multi-GPU hosts (nothing here uses NCCL).
 set -euo pipefail
 export NCCL_NVLS_ENABLE=0 TORCH_SYMM_MEM_DISABLE_MULTICAST=1 NVSHMEM_DISABLE_NVLS=1
@@ -23,7 +23,7 @@ export NCCL_NVLS_ENABLE=0 TORCH_SYMM_MEM_DISABLE_MULTICAST=1 NVSHMEM_DISABLE_NVL
 k=${1:?usage: spark-gpu-cluster.sh K [--cores-per-worker C] [--memory-per-worker M] -- JOB ARGS}
 shift
 cores=$(( $(nproc) / k )); ((cores > 16)) && cores=16
-mem=24g
+mem=${MEMORY_PER_WORKER:-24g}
 while (($#)); do
   case "$1" in
     --cores-per-worker) cores=$2; shift 2 ;;

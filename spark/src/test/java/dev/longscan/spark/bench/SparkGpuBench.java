@@ -51,6 +51,30 @@ public final class SparkGpuBench {
     return Chunk.of(k, a, b);
   }
 
+  private static String ratio(double bound, double t) {
+    return Double.isNaN(bound) ? "" : String.format(Locale.ROOT, "%.2f", bound / t);
+  }
+
+  /** Best of {@code repeat}: every chunk's bytes to the GPU and back, all tasks at once. */
+  private static double bareCopy(JavaRDD<Chunk> data, int repeat, boolean fromJava) {
+    double best = Double.MAX_VALUE;
+    for (int r = 0; r < repeat + 1; r++) {   // one more: the first run allocates the buffers
+      long s = System.nanoTime();
+      data.mapPartitionsWithIndex((i, it) -> {
+        long sum = 0;
+        while (it.hasNext()) {
+          float[] h = BareCopy.roundTrip(i, it.next(), fromJava);
+          sum += h == null ? 0 : h.length;
+        }
+        return List.of(sum).iterator();
+      }, false).collect();
+      if (r > 0) {
+        best = Math.min(best, (System.nanoTime() - s) / 1e9);
+      }
+    }
+    return best;
+  }
+
   public static void main(String[] args) {
     long elements = args.length > 0 ? Long.parseLong(args[0]) : 1L << 30;
     int chunk = args.length > 1 ? Integer.parseInt(args[1]) : 1 << 22;
@@ -112,10 +136,27 @@ public final class SparkGpuBench {
       }).reduce(Double::sum);
       pass = Math.min(pass, (System.nanoTime() - s) / 1e9);
     }
+    // the GPU bounds: the scan's bytes (a, b in; h out) moved by every task at once, nothing else
+    boolean gpu = List.of(backends).stream().anyMatch(x -> x.startsWith("gpu"));
+    double barePinned = Double.NaN;
+    double bareJava = Double.NaN;
+    if (gpu) {
+      barePinned = bareCopy(data, repeat, false);
+      bareJava = bareCopy(data, repeat, true);
+    }
     System.out.printf(Locale.ROOT, "%n| what | phases 1+2 (s) | phase 3 (s) | total (s) |"
-        + " G steps/s | vs in-memory pass |%n|---|---|---|---|---|---|%n");
+        + " G steps/s | ÷ in-memory pass | ÷ bare pinned copy | ÷ bare copy from Java arrays"
+        + " |%n|---|---|---|---|---|---|---|---|%n");
     System.out.printf(Locale.ROOT, "| parallel in-memory pass over a, b (CPU) | | | %.3f | %.2f |"
-        + " 1.00 |%n", pass, elements / pass / 1e9);
+        + " 1.00 | | |%n", pass, elements / pass / 1e9);
+    if (gpu) {
+      System.out.printf(Locale.ROOT, "| bare copy: a, b host→device, h device→host, pinned"
+          + " buffers, every task at once | | | %.3f | %.2f | | 1.00 | |%n", barePinned,
+          elements / barePinned / 1e9);
+      System.out.printf(Locale.ROOT, "| bare copy as above, from the chunks' Java arrays into"
+          + " pinned buffers and back into new arrays | | | %.3f | %.2f | | %.2f | 1.00 |%n",
+          bareJava, elements / bareJava / 1e9, barePinned / bareJava);
+    }
 
     TreeSet<Long> sample = new TreeSet<>(List.of(0L, chunks / 3, chunks / 3 + 1, chunks - 1));
     if (chunks > 1) {
@@ -140,8 +181,9 @@ public final class SparkGpuBench {
       }
       double total = best12 + best3;
       System.out.printf(Locale.ROOT, "| longscan scanChunks, backend %s | %.3f | %.3f | %.3f |"
-          + " %.2f | %.2f |%n", backends[bi], best12, best3, total, elements / total / 1e9,
-          pass / total);
+          + " %.2f | %.2f | %s | %s |%n", backends[bi], best12, best3, total,
+          elements / total / 1e9, pass / total, ratio(barePinned, total),
+          ratio(bareJava, total));
       sampled.add(res.filter(c -> sample.contains(c.ordinal())).collect());
     }
 
