@@ -49,7 +49,9 @@ final class BareCopy {
     CUcontext ctx;
   }
 
-  private static final ThreadLocal<Lane> LANES = new ThreadLocal<>();
+  /** Per task thread, one lane per device (threads run partitions of every device). */
+  private static final ThreadLocal<java.util.Map<CUcontext, Lane>> LANES =
+      ThreadLocal.withInitial(java.util.HashMap::new);
   private static CUcontext[] contexts;
 
   private static synchronized CUcontext context(int partition) {
@@ -73,8 +75,8 @@ final class BareCopy {
   private static Lane lane(int partition, int n) {
     CUcontext ctx = context(partition);
     cuCtxSetCurrent(ctx);
-    Lane l = LANES.get();
-    if (l == null || l.ctx != ctx || l.capacity < n) {
+    Lane l = LANES.get().get(ctx);
+    if (l == null || l.capacity < n) {
       l = new Lane();
       l.ctx = ctx;
       l.capacity = n;
@@ -92,7 +94,7 @@ final class BareCopy {
       cuMemAlloc(l.devA, bytes);
       cuMemAlloc(l.devB, bytes);
       cuMemAlloc(l.devH, bytes);
-      LANES.set(l);
+      LANES.get().put(ctx, l);
     }
     return l;
   }
