@@ -58,4 +58,33 @@ class DeterminismTest {
           .withSegmentStarts(TestData.starts(3001, 0.01, 4)));
     }
   }
+
+  /**
+   * Wide inputs are split by channel and scanned in bands of rows, each band starting from the
+   * state the previous one left in the output: the result must be the one-pass result, bit for
+   * bit, whatever the number of column blocks (threads) and wherever the bands fall.
+   */
+  @Test
+  void channelSplitEqualsOnePassScan() {
+    for (Precision p : Precision.values()) {
+      for (int w : new int[] {32, 37, 64, 100}) {
+        int n = 2 * (CpuBackend.BAND_ELEMENTS / w) + 7;   // bands of BAND_ELEMENTS / w rows, and a partial one
+        Sequence a = TestData.multipliers(p, n, w, 31);
+        Sequence b = TestData.values(p, n, w, 32);
+        double[] h0 = new double[w];
+        java.util.Arrays.fill(h0, 0.25);
+        for (ScanOptions o : new ScanOptions[] {ScanOptions.defaults(),
+            ScanOptions.reverse().withInitialState(h0),
+            ScanOptions.defaults().withSegmentStarts(TestData.starts(n, 0.02, 5))}) {
+          Sequence expected = Backends.sequential().scan(a, b, o);
+          for (int threads : new int[] {2, 3, 4}) {
+            try (Backend be = Backends.cpu(threads, 1000)) {
+              assertBitwise(expected, be.scan(a, b, o),
+                  p + " width " + w + " threads " + threads + " " + o);
+            }
+          }
+        }
+      }
+    }
+  }
 }
