@@ -74,7 +74,7 @@ final class CpuBackend extends Backend {
     return width >= WIDE;
   }
 
-  static final int WIDE = 32;
+  static final int WIDE = Integer.getInteger("longscan.cpu.wideChannels", 32);
   static final int CHANNEL_ALIGN = 16;
 
   /** Columns per task: w / threads rounded up to a multiple of 16 (64 bytes of float32). */
