@@ -1,13 +1,16 @@
-// Standalone timing and checking harness for the width-1 scan and the backward kernels (old
-// register kernels = the entry points of longscan.cu; staged "2" kernels as variants here).
+// Standalone timing and checking harness for the width-1 scan and the backward kernels: the
+// register kernels (the width-1 scan entry point of longscan.cu; the backward kernels it used
+// before, in baseline.cuh) against the staged "2" kernels of long.cuh / wide.cuh, as variants.
 //
 //   nvcc -O3 -std=c++17 -arch=sm_90 -o harness gpu/perf/harness.cu
-//   ./harness            validation (staged vs entry points, small sizes) + timings
+//   ./harness            validation (staged kernels and the backward entry points against the
+//                        register kernels, small sizes) + timings
 //   ./harness --small    validation only (for compute-sanitizer)
 //
 // Timings: CUDA-event medians of 15 runs after 3 warm-ups, rotating over 2-3 input sets of
 // several GB; every ratio is to the copy kernel (ls_copy16) timed in the same run.
 #include "../src/main/cuda/longscan.cu"
+#include "baseline.cuh"
 
 #include <cuda_runtime.h>
 
@@ -35,22 +38,23 @@ static int g_fail = 0;
 
 // ------------------------------------------------------------------ kernels under test
 
-template <typename T, bool REV, bool SEG, int NT, int IT, int MW, bool PRE, int MINB>
+template <typename T, bool REV, bool SEG, int NT, int IT, int MW, bool PRE, int MINB, int LB,
+          int DIAG>
 __global__ void __launch_bounds__(NT, MINB)
     k_scan2(const T* a, const T* b, const uint8_t* rs, T* out, long long n, const double* cin,
             double* cout, double h0, void* status, long long slots, long long tb,
             unsigned long long epoch, int W) {
-  ls::scan_long2<T, REV, SEG, NT, IT, MW, PRE>(a, b, rs, out, n, cin, cout, h0, status, slots,
-                                                tb, epoch, W);
+  ls::scan_long2<T, REV, SEG, NT, IT, MW, PRE, LB, DIAG>(a, b, rs, out, n, cin, cout, h0, status,
+                                                          slots, tb, epoch, W);
 }
 
-template <typename T, bool REV, bool SEG, int NT, int IT, int MW, bool PRE, int MINB>
+template <typename T, bool REV, bool SEG, int NT, int IT, int MW, bool PRE, int MINB, int LB>
 __global__ void __launch_bounds__(NT, MINB)
     k_bwd2(const T* a, const T* h, const T* g, const uint8_t* bf, T* ga, T* gb, long long n,
            long long first, long long last, double a_next, double h_prev, double h0,
            const double* cin, double* cout, double* g0p, void* status, long long slots,
            long long tb, unsigned long long epoch, int W) {
-  ls::backward_long2<T, REV, SEG, NT, IT, MW, PRE>(a, h, g, bf, ga, gb, n, first, last, a_next,
+  ls::backward_long2<T, REV, SEG, NT, IT, MW, PRE, LB>(a, h, g, bf, ga, gb, n, first, last, a_next,
                                                     h_prev, h0, cin, cout, g0p, status, slots,
                                                     tb, epoch, W);
 }
@@ -63,6 +67,26 @@ __global__ void __launch_bounds__(NT, MINB)
             long long slots, long long tb, unsigned long long epoch, int W) {
   ls::backward_wide2<T, REV, SEG, NT, L>(a, h, g, bf, ga, gb, n, D, first, last, a_next, h_prev,
                                          h0, cin, cout, g0p, status, slots, tb, epoch, W);
+}
+
+template <typename T, bool REV, bool SEG>
+__global__ void __launch_bounds__(LS_NT, 2)
+    k_bwd_reg(const T* a, const T* h, const T* g, const uint8_t* bf, T* ga, T* gb, long long n,
+              long long first, long long last, double a_next, double h_prev, double h0,
+              const double* cin, double* cout, double* g0p, void* status, long long slots,
+              long long tb, unsigned long long epoch, int W) {
+  ls::backward_long_reg<T, REV, SEG>(a, h, g, bf, ga, gb, n, first, last, a_next, h_prev, h0, cin,
+                                     cout, g0p, status, slots, tb, epoch, W);
+}
+
+template <typename T, bool REV, bool SEG>
+__global__ void __launch_bounds__(LS_NT, 2)
+    k_bwdw_reg(const T* a, const T* h, const T* g, const uint8_t* bf, T* ga, T* gb, long long n,
+               long long D, long long first, long long last, const T* a_next, const T* h_prev,
+               const double* h0, const double* cin, double* cout, double* g0p, void* status,
+               long long slots, long long tb, unsigned long long epoch, int W) {
+  ls::backward_wide_reg<T, REV, SEG>(a, h, g, bf, ga, gb, n, D, first, last, a_next, h_prev, h0,
+                                     cin, cout, g0p, status, slots, tb, epoch, W);
 }
 
 // ------------------------------------------------------------------ launch plumbing
@@ -111,14 +135,15 @@ using BwdWL = std::function<void(const T*, const T*, const T*, const uint8_t*, T
                                  long long, long long, long long, const T*, const T*,
                                  const double*, const double*, double*, double*, Stat&, int)>;
 
-template <typename T, bool REV, bool SEG, int NT, int IT, int MW, bool PRE, int MINB>
+template <typename T, bool REV, bool SEG, int NT, int IT, int MW, bool PRE, int MINB, int LB = 0,
+          int DIAG = 0>
 static ScanL<T> scan2(bool print = false) {
   constexpr int TILE = NT * IT;
   const int smem = ls::scan_long2_smem<T, TILE, SEG>();
-  auto k = k_scan2<T, REV, SEG, NT, IT, MW, PRE, MINB>;
+  auto k = k_scan2<T, REV, SEG, NT, IT, MW, PRE, MINB, LB, DIAG>;
   char nm[128];
-  snprintf(nm, sizeof nm, "scan2 %s NT%d IT%d MW%d PRE%d MINB%d", sizeof(T) == 4 ? "f32" : "f64",
-           NT, IT, MW, (int)PRE, MINB);
+  snprintf(nm, sizeof nm, "scan2 %s NT%d IT%d MW%d PRE%d MINB%d LB%d DIAG%d",
+           sizeof(T) == 4 ? "f32" : "f64", NT, IT, MW, (int)PRE, MINB, LB, DIAG);
   prep(k, smem, NT, nm, print);
   return [=](const T* a, const T* b, const uint8_t* rs, T* out, long long n, const double* cin,
              double* cout, double h0, Stat& s, int W) {
@@ -156,14 +181,14 @@ static ScanL<T> scan_old() {
   };
 }
 
-template <typename T, bool REV, bool SEG, int NT, int IT, int MW, bool PRE, int MINB>
+template <typename T, bool REV, bool SEG, int NT, int IT, int MW, bool PRE, int MINB, int LB = 0>
 static BwdL<T> bwd2(bool print = false) {
   constexpr int TILE = NT * IT;
   const int smem = ls::backward_long2_smem<T, TILE, SEG>();
-  auto k = k_bwd2<T, REV, SEG, NT, IT, MW, PRE, MINB>;
+  auto k = k_bwd2<T, REV, SEG, NT, IT, MW, PRE, MINB, LB>;
   char nm[128];
-  snprintf(nm, sizeof nm, "bwd2 %s NT%d IT%d MW%d PRE%d MINB%d", sizeof(T) == 4 ? "f32" : "f64",
-           NT, IT, MW, (int)PRE, MINB);
+  snprintf(nm, sizeof nm, "bwd2 %s NT%d IT%d MW%d PRE%d MINB%d LB%d",
+           sizeof(T) == 4 ? "f32" : "f64", NT, IT, MW, (int)PRE, MINB, LB);
   prep(k, smem, NT, nm, print);
   return [=](const T* a, const T* h, const T* g, const uint8_t* bf, T* ga, T* gb, long long n,
              long long first, long long last, double an, double hp, double h0, const double* cin,
@@ -176,8 +201,25 @@ static BwdL<T> bwd2(bool print = false) {
   };
 }
 
+// the register kernel (baseline.cuh), as the entry points were before the staged kernels
 template <typename T, bool REV, bool SEG>
 static BwdL<T> bwd_old() {
+  auto k = k_bwd_reg<T, REV, SEG>;
+  constexpr int NT = ls::Long<T>::BNT, TILE = NT * ls::Long<T>::BIT;
+  return [=](const T* a, const T* h, const T* g, const uint8_t* bf, T* ga, T* gb, long long n,
+             long long first, long long last, double an, double hp, double h0, const double* cin,
+             double* cout, double* g0p, Stat& s, int W) {
+    long long tiles = (n + TILE - 1) / TILE;
+    s.epoch++;
+    k<<<(unsigned)tiles, NT>>>(a, h, g, bf, ga, gb, n, first, last, an, hp, h0, cin, cout, g0p,
+                               s.base, s.slots, s.tickets, s.epoch, W);
+    s.tickets += tiles;
+  };
+}
+
+// the backward entry points of longscan.cu, launched as Kernels.java does
+template <typename T, bool REV, bool SEG>
+static BwdL<T> bwd_entry() {
   void (*k)(const T*, const T*, const T*, const uint8_t*, T*, T*, long long, long long, long long,
             double, double, double, const double*, double*, double*, void*, long long, long long,
             unsigned long long, int);
@@ -192,14 +234,47 @@ static BwdL<T> bwd_old() {
     if constexpr (REV && !SEG) k = ls_backward_long_f64_rev_plain;
     if constexpr (REV && SEG) k = ls_backward_long_f64_rev_seg;
   }
-  constexpr int NT = ls::Long<T>::BNT, TILE = NT * ls::Long<T>::BIT;
+  constexpr int NT = LS_NT, TILE = NT * ls::Long<T>::BIT;
+  const int smem = ls::backward_long2_smem<T, TILE, SEG>();
+  prep(k, smem, NT, "entry backward long", false);
   return [=](const T* a, const T* h, const T* g, const uint8_t* bf, T* ga, T* gb, long long n,
              long long first, long long last, double an, double hp, double h0, const double* cin,
              double* cout, double* g0p, Stat& s, int W) {
     long long tiles = (n + TILE - 1) / TILE;
     s.epoch++;
-    k<<<(unsigned)tiles, NT>>>(a, h, g, bf, ga, gb, n, first, last, an, hp, h0, cin, cout, g0p,
-                               s.base, s.slots, s.tickets, s.epoch, W);
+    k<<<(unsigned)tiles, NT, smem>>>(a, h, g, bf, ga, gb, n, first, last, an, hp, h0, cin, cout,
+                                     g0p, s.base, s.slots, s.tickets, s.epoch, W);
+    s.tickets += tiles;
+  };
+}
+
+template <typename T, bool REV, bool SEG>
+static BwdWL<T> bwdw_entry() {
+  void (*k)(const T*, const T*, const T*, const uint8_t*, T*, T*, long long, long long, long long,
+            long long, const T*, const T*, const double*, const double*, double*, double*, void*,
+            long long, long long, unsigned long long, int);
+  if constexpr (sizeof(T) == 4) {
+    if constexpr (!REV && !SEG) k = ls_backward_wide_f32_fwd_plain;
+    if constexpr (!REV && SEG) k = ls_backward_wide_f32_fwd_seg;
+    if constexpr (REV && !SEG) k = ls_backward_wide_f32_rev_plain;
+    if constexpr (REV && SEG) k = ls_backward_wide_f32_rev_seg;
+  } else {
+    if constexpr (!REV && !SEG) k = ls_backward_wide_f64_fwd_plain;
+    if constexpr (!REV && SEG) k = ls_backward_wide_f64_fwd_seg;
+    if constexpr (REV && !SEG) k = ls_backward_wide_f64_rev_plain;
+    if constexpr (REV && SEG) k = ls_backward_wide_f64_rev_seg;
+  }
+  constexpr int V = ls::Wide<T>::V, NT = LS_WIDE_BWD_NT, L = ls::Wide<T>::BL;
+  const int smem = ls::backward_wide2_smem<T, NT, L, V>();
+  prep(k, smem, NT, "entry backward wide", false);
+  return [=](const T* a, const T* h, const T* g, const uint8_t* bf, T* ga, T* gb, long long n,
+             long long D, long long first, long long last, const T* an, const T* hp,
+             const double* h0, const double* cin, double* cout, double* g0p, Stat& s, int W) {
+    long long rows = (NT / 32) * L;
+    long long tiles = (n + rows - 1) / rows * ((D + 32 * V - 1) / (32 * V));
+    s.epoch++;
+    k<<<(unsigned)tiles, NT, smem>>>(a, h, g, bf, ga, gb, n, D, first, last, an, hp, h0, cin,
+                                     cout, g0p, s.base, s.slots, s.tickets, s.epoch, W);
     s.tickets += tiles;
   };
 }
@@ -227,20 +302,7 @@ static BwdWL<T> bwdw2(bool print = false) {
 
 template <typename T, bool REV, bool SEG>
 static BwdWL<T> bwdw_old() {
-  void (*k)(const T*, const T*, const T*, const uint8_t*, T*, T*, long long, long long, long long,
-            long long, const T*, const T*, const double*, const double*, double*, double*, void*,
-            long long, long long, unsigned long long, int);
-  if constexpr (sizeof(T) == 4) {
-    if constexpr (!REV && !SEG) k = ls_backward_wide_f32_fwd_plain;
-    if constexpr (!REV && SEG) k = ls_backward_wide_f32_fwd_seg;
-    if constexpr (REV && !SEG) k = ls_backward_wide_f32_rev_plain;
-    if constexpr (REV && SEG) k = ls_backward_wide_f32_rev_seg;
-  } else {
-    if constexpr (!REV && !SEG) k = ls_backward_wide_f64_fwd_plain;
-    if constexpr (!REV && SEG) k = ls_backward_wide_f64_fwd_seg;
-    if constexpr (REV && !SEG) k = ls_backward_wide_f64_rev_plain;
-    if constexpr (REV && SEG) k = ls_backward_wide_f64_rev_seg;
-  }
+  auto k = k_bwdw_reg<T, REV, SEG>;
   constexpr int V = ls::Wide<T>::V;
   return [=](const T* a, const T* h, const T* g, const uint8_t* bf, T* ga, T* gb, long long n,
              long long D, long long first, long long last, const T* an, const T* hp,
@@ -531,10 +593,10 @@ static void val_bwdw(const char* tname, const BwdWL<T>& v2, long long n, long lo
 template <typename T, bool REV, bool SEG>
 static void validate_dir(const char* tname) {
   constexpr int IT = sizeof(T) == 4 ? 16 : 8;
-  auto s2 = scan2<T, REV, SEG, 256, IT, 64, true, 1>();
-  auto s2b = scan2<T, REV, SEG, 512, IT, 128, false, 1>();
-  auto b2 = bwd2<T, REV, SEG, 256, IT, 64, true, 1>();
-  auto w2 = bwdw2<T, REV, SEG, 256, 8, 1>();
+  auto s2 = scan2<T, REV, SEG, 512, IT, 64, false, 1, 3>();
+  auto s2b = scan2<T, REV, SEG, 256, IT, 128, true, 1, 0>();
+  auto b2 = bwd_entry<T, REV, SEG>();
+  auto w2 = bwdw_entry<T, REV, SEG>();
   auto w2b = bwdw2<T, REV, SEG, 256, 16, 1>();
   for (long long n : {1LL, 37LL, 4096LL, 8192LL, 4096LL * 5 + 123, 200007LL}) {
     for (int W : {1, 5, 32, 64}) {
@@ -552,6 +614,7 @@ static void validate_dir(const char* tname) {
     }
   }
   val_bwd_g0<T, REV, SEG>(tname, b2, 4096 * 7 + 1001);
+  val_bwd<T, REV, SEG>(tname, bwd2<T, REV, SEG, 256, IT, 128, false, 1, 3>(), 4096 * 50 + 3, 100, false);
   for (auto nd : std::vector<std::pair<long long, long long>>{{1, 3}, {100, 64}, {1000, 130}, {133, 129}}) {
     for (int W : {1, 2}) {
       val_bwdw<T, REV, SEG>(tname, w2, nd.first, nd.second, W, true);
@@ -562,7 +625,7 @@ static void validate_dir(const char* tname) {
 }
 
 static void validate() {
-  printf("== validation: staged kernels against the entry points (small sizes)\n");
+  printf("== validation: staged kernels against the register kernels (small sizes)\n");
   validate_dir<float, false, false>("f32");
   validate_dir<float, false, true>("f32");
   validate_dir<float, true, false>("f32");
@@ -616,22 +679,36 @@ static void bench_fwd() {
   auto old = scan_old<float, false, false>();
   run("entry point (512 x 16, registers)", old, 32);
   run("entry point (512 x 16, registers)", old, 64);
-  auto v1 = scan2<float, false, false, 256, 16, 64, true, 6>(true);
-  run("staged 256 x 16, pre-poll, minB 6", v1, 32);
-  run("staged 256 x 16, pre-poll, minB 6", v1, 64);
-  auto v2 = scan2<float, false, false, 256, 16, 64, false, 6>(true);
-  run("staged 256 x 16, no pre-poll, minB 6", v2, 64);
-  auto v3 = scan2<float, false, false, 256, 16, 128, true, 6>(true);
-  run("staged 256 x 16, pre-poll, MW 128, minB 6", v3, 96);
-  run("staged 256 x 16, pre-poll, MW 128, minB 6", v3, 128);
-  auto v4 = scan2<float, false, false, 512, 16, 64, true, 3>(true);
-  run("staged 512 x 16, pre-poll, minB 3", v4, 32);
-  run("staged 512 x 16, pre-poll, minB 3", v4, 64);
-  auto v5 = scan2<float, false, false, 256, 16, 64, true, 5>(true);
-  run("staged 256 x 16, pre-poll, minB 5", v5, 64);
-  auto v6 = scan2<float, false, false, 128, 16, 64, true, 12>(true);
-  run("staged 128 x 16, pre-poll, minB 12", v6, 64);
-  run("staged 128 x 16, pre-poll, minB 12", v6, 32);
+  auto b0 = scan2<float, false, false, 512, 16, 64, false, 3, 0>(true);
+  run("staged 512 x 16, LB 0", b0, 64);
+  auto v1 = scan2<float, false, false, 512, 16, 64, false, 3, 3>(true);
+  run("staged 512 x 16, LB merge+spin", v1, 64);
+  run("staged 512 x 16, LB merge+spin", v1, 32);
+  auto b1 = scan2<float, false, false, 512, 16, 64, true, 3, 3>(true);
+  run("staged 512 x 16, LB merge+spin, pre-poll", b1, 64);
+  auto b2 = scan2<float, false, false, 512, 16, 64, false, 3, 2>(true);
+  run("staged 512 x 16, LB spin", b2, 64);
+  auto b3 = scan2<float, false, false, 512, 16, 64, false, 3, 1>(true);
+  run("staged 512 x 16, LB merge", b3, 64);
+  auto d1 = scan2<float, false, false, 512, 16, 64, false, 3, 3, 1>(true);
+  run("DIAG staged 512 x 16, no look-back", d1, 64);
+  auto d2 = scan2<float, false, false, 512, 16, 64, false, 3, 4 | 2, 0>(true);
+  run("DIAG staged 512 x 16, aggregates only (no prefix wait)", d2, 64);
+  auto d3 = scan2<float, false, false, 512, 16, 64, false, 3, 3, 4>(true);
+  run("DIAG staged 512 x 16, LB merge+spin, blockIdx tiles", d3, 64);
+  auto d4 = scan2<float, false, false, 512, 16, 64, false, 3, 3, 5>(true);
+  run("DIAG staged 512 x 16, blockIdx tiles, no look-back", d4, 64);
+  auto c1 = scan2<float, false, false, 512, 16, 128, false, 3, 3>(true);
+  run("staged 512 x 16, MW 128, LB merge+spin", c1, 128);
+  run("staged 512 x 16, MW 128, LB merge+spin", c1, 96);
+  auto c2 = scan2<float, false, false, 256, 16, 64, false, 5, 3>(true);
+  run("staged 256 x 16, minB 5, LB merge+spin", c2, 64);
+  auto c3 = scan2<float, false, false, 256, 16, 128, false, 5, 3>(true);
+  run("staged 256 x 16, minB 5, MW 128, LB merge+spin", c3, 128);
+  auto c4 = scan2<float, false, false, 256, 16, 64, false, 6, 3>(true);
+  run("staged 256 x 16, minB 6, LB merge+spin", c4, 64);
+  auto d5 = scan2<float, false, false, 256, 16, 64, false, 6, 3, 1>(true);
+  run("DIAG staged 256 x 16, minB 6, no look-back", d5, 64);
 
   // accuracy and repeatability of the staged kernel (set 0)
   CK(cudaDeviceSynchronize());
@@ -682,13 +759,12 @@ static void bench_fwd64() {
   printf("== fp64 forward scan, width 1, T = 2^27 (24 B/element)\n");
   auto old = scan_old<double, false, false>();
   run("entry point (512 x 8, registers)", old, 32);
-  auto v1 = scan2<double, false, false, 256, 8, 64, true, 6>(true);
-  run("staged 256 x 8, pre-poll, minB 6", v1, 32);
-  run("staged 256 x 8, pre-poll, minB 6", v1, 64);
-  auto v2 = scan2<double, false, false, 256, 8, 64, true, 5>(true);
-  run("staged 256 x 8, pre-poll, minB 5", v2, 64);
-  auto v3 = scan2<double, false, false, 512, 8, 64, true, 3>(true);
-  run("staged 512 x 8, pre-poll, minB 3", v3, 64);
+  run("entry point (512 x 8, registers)", old, 64);
+  auto v3 = scan2<double, false, false, 512, 8, 64, false, 3, 3>(true);
+  run("staged 512 x 8, minB 3, LB merge+spin", v3, 64);
+  run("staged 512 x 8, minB 3, LB merge+spin", v3, 32);
+  auto v4 = scan2<double, false, false, 512, 8, 64, false, 2, 3>(true);
+  run("staged 512 x 8, minB 2, LB merge+spin", v4, 64);
   for (int s = 0; s < sets; ++s) {
     CK(cudaFree(a[s]));
     CK(cudaFree(b[s]));
@@ -723,19 +799,23 @@ static void bench_bwd() {
   };
   printf("== fp32 backward, width 1, T = 2^28 (20 B/element)\n");
   auto old = bwd_old<float, false, false>();
-  run("entry point (256 x 16, registers)", old, 32, 4096);
-  run("entry point (256 x 16, registers)", old, 64, 4096);
-  auto v1 = bwd2<float, false, false, 256, 16, 64, true, 4>(true);
-  run("staged 256 x 16, pre-poll, minB 4", v1, 32, 4096);
-  run("staged 256 x 16, pre-poll, minB 4", v1, 64, 4096);
-  auto v2 = bwd2<float, false, false, 256, 16, 64, false, 4>(true);
-  run("staged 256 x 16, no pre-poll, minB 4", v2, 64, 4096);
-  auto v3 = bwd2<float, false, false, 256, 16, 128, true, 4>(true);
-  run("staged 256 x 16, pre-poll, MW 128, minB 4", v3, 128, 4096);
-  auto v4 = bwd2<float, false, false, 128, 16, 64, true, 8>(true);
-  run("staged 128 x 16, pre-poll, minB 8", v4, 64, 2048);
-  auto v5 = bwd2<float, false, false, 512, 16, 64, true, 2>(true);
-  run("staged 512 x 16, pre-poll, minB 2", v5, 64, 8192);
+  run("register kernel (256 x 16), before", old, 32, 4096);
+  run("register kernel (256 x 16), before", old, 64, 4096);
+  auto b0 = bwd2<float, false, false, 256, 16, 64, true, 4, 0>(true);
+  run("staged 256 x 16, pre-poll, LB 0 (entry point)", b0, 64, 4096);
+  run("staged 256 x 16, pre-poll, LB 0 (entry point)", b0, 32, 4096);
+  auto v1 = bwd2<float, false, false, 256, 16, 64, true, 4, 3>(true);
+  run("staged 256 x 16, pre-poll, LB merge+spin", v1, 64, 4096);
+  run("staged 256 x 16, pre-poll, LB merge+spin", v1, 32, 4096);
+  auto v2 = bwd2<float, false, false, 256, 16, 64, false, 4, 3>(true);
+  run("staged 256 x 16, LB merge+spin", v2, 64, 4096);
+  auto v3 = bwd2<float, false, false, 256, 16, 128, false, 4, 3>(true);
+  run("staged 256 x 16, MW 128, LB merge+spin", v3, 128, 4096);
+  run("staged 256 x 16, MW 128, LB merge+spin", v3, 96, 4096);
+  auto v5 = bwd2<float, false, false, 512, 16, 64, false, 2, 3>(true);
+  run("staged 512 x 16, minB 2, LB merge+spin", v5, 64, 8192);
+  auto v6 = bwd2<float, false, false, 512, 16, 128, false, 2, 3>(true);
+  run("staged 512 x 16, minB 2, MW 128, LB merge+spin", v6, 128, 8192);
 
   // accuracy and repeatability (set 0)
   CK(cudaDeviceSynchronize());
@@ -794,14 +874,15 @@ static void bench_bwdw() {
   };
   printf("== fp32 backward, 65536 x 12288 (20 B/element)\n");
   auto old = bwdw_old<float, false, false>();
-  run("entry point (256, 8 rows/warp, registers)", old, 1, 64);
-  auto v1 = bwdw2<float, false, false, 256, 8, 4>(true);
-  run("staged 256, 8 rows/warp, minB 4", v1, 1, 64);
-  run("staged 256, 8 rows/warp, minB 4", v1, 2, 64);
-  auto v2 = bwdw2<float, false, false, 256, 16, 2>(true);
-  run("staged 256, 16 rows/warp, minB 2", v2, 1, 128);
-  auto v3 = bwdw2<float, false, false, 128, 8, 8>(true);
-  run("staged 128, 8 rows/warp, minB 8", v3, 1, 32);
+  run("register kernel (256, 8 rows/warp), before", old, 1, 64);
+  auto v1 = bwdw2<float, false, false, 128, 8, 8>(true);
+  run("staged 128, 8 rows/warp, minB 8 (entry point)", v1, 1, 32);
+  auto v2 = bwdw2<float, false, false, 128, 16, 4>(true);
+  run("staged 128, 16 rows/warp, minB 4", v2, 1, 64);
+  auto v3 = bwdw2<float, false, false, 256, 8, 4>(true);
+  run("staged 256, 8 rows/warp, minB 4", v3, 1, 64);
+  auto v4 = bwdw2<float, false, false, 64, 16, 8>(true);
+  run("staged 64, 16 rows/warp, minB 8", v4, 1, 32);
 
   // repeatability and agreement with the entry point (set 0)
   CK(cudaDeviceSynchronize());
@@ -843,12 +924,12 @@ int main(int argc, char** argv) {
   CK(cudaEventCreate(&ev1));
   if (tiny) {
     // a few cases for compute-sanitizer (memcheck, racecheck)
-    auto s2 = scan2<float, false, true, 256, 16, 64, true, 6>();
-    auto s3 = scan2<double, true, false, 256, 8, 64, true, 6>();
-    auto b2 = bwd2<float, false, true, 256, 16, 64, true, 4>();
-    auto b3 = bwd2<double, true, false, 256, 8, 64, true, 4>();
-    auto w2 = bwdw2<float, false, true, 256, 8, 4>();
-    auto w3 = bwdw2<double, true, false, 256, 8, 4>();
+    auto s2 = scan2<float, false, true, 512, 16, 64, false, 3, 3>();
+    auto s3 = scan2<double, true, false, 512, 8, 64, false, 3, 3>();
+    auto b2 = bwd_entry<float, false, true>();
+    auto b3 = bwd_entry<double, true, false>();
+    auto w2 = bwdw_entry<float, false, true>();
+    auto w3 = bwdw_entry<double, true, false>();
     val_scan<float, false, true>("f32", s2, 4096 * 3 + 77, 5);
     val_scan<double, true, false>("f64", s3, 2048 * 3 + 77, 5);
     val_bwd<float, false, true>("f32", b2, 4096 * 3 + 77, 5, true);

@@ -293,147 +293,6 @@ LS_DEV void reduce_long(const T* __restrict__ a, const T* __restrict__ b,
   }
 }
 
-// Backward: delta_t = g_t + a_next(t) * delta_next(t) in the reverse of the scan order, where
-// next(t) is the step after t in scan order and the term is dropped where next(t) restarts or
-// does not exist; gradA_t = hprev_t * delta_t, gradB_t = delta_t, and the partial sum of
-// a_t * delta_t over the steps that start from h0 (per tile, in float64) into g0_part[d].
-//
-// Step flags: SEG: bf[t] (BF_FROM_H0, BF_CONT); otherwise the only step starting from h0 is
-// `first` and the only one without a continuing next step is `last` (local indices, -1: not in
-// this launch). a_next: a at next(t) for the last step of this launch in scan order (when it
-// continues); h_prev: h at the step before the first step of this launch in scan order.
-template <typename T, bool REV, bool SEG>
-LS_DEV void backward_long(const T* __restrict__ a, const T* __restrict__ h, const T* __restrict__ g,
-                          const uint8_t* __restrict__ bf, T* __restrict__ ga, T* __restrict__ gb,
-                          long long n, long long first, long long last, double a_next_d,
-                          double h_prev_d, double h0d, const double* __restrict__ carry_in,
-                          double* __restrict__ carry_out, double* __restrict__ g0_part,
-                          void* status, long long slots, long long ticket_base,
-                          unsigned long long epoch, int W) {
-  constexpr bool GREV = !REV;  // the direction of the delta recurrence
-  constexpr int NT = Long<T>::BNT, IT = Long<T>::BIT, NW = NT / 32;
-  const Status<T> st(status, slots);
-  constexpr long long TILE = (long long)NT * IT;
-  constexpr int NX = REV ? -1 : 1;  // next(t) - t in time
-  __shared__ int s_tile;
-  __shared__ El<T> s_warp[NW];
-  __shared__ T s_din;
-  __shared__ double s_sum[NW];
-  const int tid = threadIdx.x, lane = tid & 31, warp = tid >> 5;
-  const long long d = take_ticket(st.counter, ticket_base, &s_tile);
-  const long long tiles = (n + TILE - 1) / TILE;
-  const long long k = GREV ? tiles - 1 - d : d;
-  const long long t0 = k * TILE + (long long)tid * IT;
-  const bool full = t0 + IT <= n;
-  const T a_next = (T)a_next_d, h_prev = (T)h_prev_d, h0 = (T)h0d;
-
-  T av[IT], hv[IT], gv[IT];
-  uint8_t fv[IT];
-  if (full) {
-    load16(a + t0, av);
-    load16(h + t0, hv);
-    load16(g + t0, gv);
-    if (SEG) load_bytes(bf + t0, fv);
-  } else {
-#pragma unroll
-    for (int i = 0; i < IT; ++i) {
-      const bool in = t0 + i < n;
-      // beyond the end, the one value a valid step can reach is at step n: a at next(n - 1)
-      // (forward) or h at prev(n - 1) (reverse), both just outside this launch
-      av[i] = in ? a[t0 + i] : ((!REV && t0 + i == n) ? a_next : T(0));
-      hv[i] = in ? h[t0 + i] : ((REV && t0 + i == n) ? h_prev : T(0));
-      gv[i] = in ? g[t0 + i] : T(0);
-      fv[i] = (SEG && in) ? bf[t0 + i] : 0;
-    }
-  }
-  if (!SEG) {
-#pragma unroll
-    for (int i = 0; i < IT; ++i) {
-      const long long t = t0 + i;
-      fv[i] = (t == first ? BF_FROM_H0 : 0) | (t == last ? 0 : BF_CONT);
-    }
-  }
-  // the values just outside this thread's items: a at next(t) of its last item in time order
-  // (forward) or first (reverse), h at prev(t) of the first (forward) or last (reverse)
-  const long long tan = REV ? t0 - 1 : t0 + IT;
-  const long long thp = REV ? t0 + IT : t0 - 1;
-  const T ax = (tan >= 0 && tan < n) ? a[tan] : a_next;
-  const T hx = (thp >= 0 && thp < n) ? h[thp] : h_prev;
-
-  // alpha_i = a at next(t_i); hp_i = h at prev(t_i)
-#define LS_ALPHA(i) (REV ? ((i) == 0 ? ax : av[(i)-1]) : ((i) == IT - 1 ? ax : av[(i) + 1]))
-#define LS_HPREV(i) (REV ? ((i) == IT - 1 ? hx : hv[(i) + 1]) : ((i) == 0 ? hx : hv[(i)-1]))
-  (void)NX;
-
-  // thread aggregate in gradient order
-  El<T> acc = empty<T>();
-#pragma unroll
-  for (int q = 0; q < IT; ++q) {
-    const int i = GREV ? IT - 1 - q : q;
-    if (full || t0 + i < n) {
-      const bool cont = (fv[i] & BF_CONT) != 0;
-      acc = cat<T, true>(acc, el(cont ? LS_ALPHA(i) : T(0), gv[i], !cont));
-    }
-  }
-  const El<T> incl = warp_inclusive<T, true, GREV>(acc, lane);
-  const El<T> excl = warp_exclusive<T, GREV>(incl, lane);
-  if (lane == (GREV ? 0 : 31)) s_warp[warp] = incl;
-  __syncthreads();
-  const int wpos = GREV ? NW - 1 - warp : warp;
-  El<T> wpre = empty<T>();
-  for (int q = 0; q < wpos; ++q) wpre = cat<T, true>(wpre, s_warp[GREV ? NW - 1 - q : q]);
-  const El<T> texcl = cat<T, true>(wpre, excl);
-
-  if (warp == 0) {
-    const T carry = (T)carry_in[0];
-    El<T> tagg = empty<T>();
-#pragma unroll
-    for (int q = 0; q < NW; ++q) tagg = cat<T, true>(tagg, s_warp[GREV ? NW - 1 - q : q]);
-    if (lane == 0) publish_aggregate(st, d, tagg, epoch);
-    const T din = d > 0 ? lookback_long<T>(st, d, W, carry, epoch, lane) : carry;
-    if (lane == 0) {
-      const T p = apply(tagg, din);
-      if (!tagg.r) publish_prefix(st, d, p, epoch);
-      if (d == tiles - 1) carry_out[0] = (double)p;
-      s_din = din;
-    }
-  }
-  __syncthreads();
-
-  T delta = apply(texcl, s_din);
-  double g0 = 0.0;
-#pragma unroll
-  for (int q = 0; q < IT; ++q) {
-    const int i = GREV ? IT - 1 - q : q;
-    if (full || t0 + i < n) {
-      const bool cont = (fv[i] & BF_CONT) != 0;
-      const bool from_h0 = (fv[i] & BF_FROM_H0) != 0;
-      delta = cont ? mad(LS_ALPHA(i), delta, gv[i]) : gv[i];
-      const T hp = from_h0 ? h0 : LS_HPREV(i);
-      if (from_h0) g0 += (double)av[i] * (double)delta;
-      hv[i] = hp * delta;  // gradA (hv[i] is not needed any more: see LS_HPREV's order)
-      gv[i] = delta;       // gradB
-    }
-  }
-#undef LS_ALPHA
-#undef LS_HPREV
-  if (full) {
-    store16(ga + t0, hv);
-    store16(gb + t0, gv);
-  } else {
-#pragma unroll
-    for (int i = 0; i < IT; ++i) {
-      if (t0 + i < n) {
-        ga[t0 + i] = hv[i];
-        gb[t0 + i] = gv[i];
-      }
-    }
-  }
-  const double s = block_sum<NT>(g0, s_sum);
-  if (tid == 0) g0_part[d] = s;
-}
-
-
 // ---------------------------------------------------------------------------------------------
 // Staged kernels ("2"): tiles staged in shared memory by asynchronous copies (see Staged in
 // common.cuh), NT threads x IT values. The look-back is the same fixed window as above; its
@@ -465,8 +324,14 @@ struct LookbackWords {
   }
 };
 
+// Look-back polling options (LB bits): MERGE polls the prefix W tiles back in the same rounds as
+// the aggregates (one round trip when all are there, instead of two); SPIN polls again at once
+// instead of sleeping between rounds (each round already waits for its loads); NOPREFIX (timing
+// diagnostics only: wrong results) does not wait for the prefix at all.
+enum : int { LB_MERGE = 1, LB_SPIN = 2, LB_NOPREFIX = 4 };
+
 // lookback_long with words that may have been read already (see LookbackWords).
-template <typename T, int M>
+template <typename T, int M, int LB>
 LS_DEV T lookback_long2(const Status<T>& st, long long d, int W, T carry,
                         unsigned long long epoch, int lane, LookbackWords<T, M>& lw) {
   typedef Word<T> WD;
@@ -491,6 +356,11 @@ LS_DEV T lookback_long2(const Status<T>& st, long long d, int W, T carry,
       }
     }
   }
+  // slot 0: the prefix W tiles back; the carry when that is tile -1; before that, the carry is
+  // one of the slots and the composition restarts from it (x0 is not used)
+  const long long j0 = d - W;
+  T x0 = carry;
+  bool ppend = (LB & LB_MERGE) && !(LB & LB_NOPREFIX) && lane == 0 && j0 >= 0;
   if (!lw.issued) {
 #pragma unroll
     for (int q = 0; q < M; ++q) {
@@ -500,6 +370,7 @@ LS_DEV T lookback_long2(const Status<T>& st, long long d, int W, T carry,
         lw.y[q] = WD::load(st.b + j);
       }
     }
+    if (ppend) lw.p = WD::load(st.p + j0);
   }
   unsigned ns = 32;
   for (;;) {
@@ -513,9 +384,15 @@ LS_DEV T lookback_long2(const Status<T>& st, long long d, int W, T carry,
         pending &= ~(1u << q);
       }
     }
-    if (!pending) break;
-    __nanosleep(ns);
-    if (ns < 128) ns <<= 1;
+    if (ppend && (WD::flag(lw.p) >> 1) == epoch) {
+      x0 = WD::value(lw.p);
+      ppend = false;
+    }
+    if (!pending && !ppend) break;
+    if (!(LB & LB_SPIN)) {
+      __nanosleep(ns);
+      if (ns < 128) ns <<= 1;
+    }
 #pragma unroll
     for (int q = 0; q < M; ++q) {
       if ((pending >> q) & 1) {
@@ -524,17 +401,29 @@ LS_DEV T lookback_long2(const Status<T>& st, long long d, int W, T carry,
         lw.y[q] = WD::load(st.b + j);
       }
     }
+    if (ppend) lw.p = WD::load(st.p + j0);
   }
   El<T> acc = empty<T>();
 #pragma unroll
   for (int q = 0; q < M; ++q) acc = cat<T, true>(acc, slot_element(va[q], vb[q], kd[q]));
   __syncwarp();
   const El<T> c = shfl_idx(warp_inclusive<T, true, false>(acc, lane), 31);
-  const long long j0 = d - W;
-  T x0 = carry;
-  if (lane == 0 && j0 >= 0) {
-    x0 = (lw.issued && (WD::flag(lw.p) >> 1) == epoch) ? WD::value(lw.p)
-                                                       : wait_prefix(st, j0, epoch);
+  if (!(LB & (LB_MERGE | LB_NOPREFIX)) && lane == 0 && j0 >= 0) {
+    if (lw.issued && (WD::flag(lw.p) >> 1) == epoch) {
+      x0 = WD::value(lw.p);
+    } else {
+      for (;;) {
+        const typename WD::W w = WD::load(st.p + j0);
+        if ((WD::flag(w) >> 1) == epoch) {
+          x0 = WD::value(w);
+          break;
+        }
+        if (!(LB & LB_SPIN)) {
+          __nanosleep(ns);
+          if (ns < 128) ns <<= 1;
+        }
+      }
+    }
   }
   x0 = __shfl_sync(LS_FULL_MASK, x0, 0);
   return apply(c, x0);
@@ -547,7 +436,10 @@ __host__ __device__ constexpr int scan_long2_smem() {
 }
 
 // scan / chunk apply (see scan_long), staged. MW: largest window (a multiple of 32).
-template <typename T, bool REV, bool SEG, int NT, int IT, int MW, bool PRE>
+// DIAG (timing diagnostics only, wrong results): bit 1: no look-back at all; bit 4: the tile of a
+// block is blockIdx.x instead of a ticket.
+template <typename T, bool REV, bool SEG, int NT, int IT, int MW, bool PRE, int LB = 0,
+          int DIAG = 0>
 LS_DEV void scan_long2(const T* __restrict__ a, const T* __restrict__ b,
                        const uint8_t* __restrict__ rs, T* __restrict__ out, long long n,
                        const double* __restrict__ carry_in, double* __restrict__ carry_out,
@@ -565,7 +457,8 @@ LS_DEV void scan_long2(const T* __restrict__ a, const T* __restrict__ b,
   __shared__ El<T> s_warp[NW];
   __shared__ T s_hin;
   const int tid = threadIdx.x, lane = tid & 31, warp = tid >> 5;
-  const long long d = take_ticket(st.counter, ticket_base, &s_tile);
+  const long long d =
+      (DIAG & 4) ? (long long)blockIdx.x : take_ticket(st.counter, ticket_base, &s_tile);
   const long long tiles = (n + TILE - 1) / TILE;
   const long long k = REV ? tiles - 1 - d : d;
   const long long base = k * TILE;
@@ -634,7 +527,9 @@ LS_DEV void scan_long2(const T* __restrict__ a, const T* __restrict__ b,
 #pragma unroll
     for (int q = 0; q < NW; ++q) tagg = cat<T, SEG>(tagg, s_warp[REV ? NW - 1 - q : q]);
     if (lane == 0) publish_aggregate(st, d, tagg, epoch);
-    const T hin = d > 0 ? lookback_long2<T, MW / 32>(st, d, W, carry, epoch, lane, lw) : carry;
+    const T hin = (d > 0 && !(DIAG & 1))
+                      ? lookback_long2<T, MW / 32, LB>(st, d, W, carry, epoch, lane, lw)
+                      : carry;
     if (lane == 0) {
       const T p = apply(tagg, hin);
       if (!tagg.r) publish_prefix(st, d, p, epoch);
@@ -677,9 +572,19 @@ __host__ __device__ constexpr int backward_long2_smem() {
   return 3 * Staged<T>::values(TILE) * (int)sizeof(T) + (SEG ? TILE : 0);
 }
 
-// Backward (see backward_long), staged. ∂a and ∂b are written over h and g in shared memory, then
-// stored coalesced.
-template <typename T, bool REV, bool SEG, int NT, int IT, int MW, bool PRE>
+// Backward: delta_t = g_t + a_next(t) * delta_next(t) in the reverse of the scan order, where
+// next(t) is the step after t in scan order and the term is dropped where next(t) restarts or
+// does not exist; gradA_t = hprev_t * delta_t, gradB_t = delta_t, and the partial sum of
+// a_t * delta_t over the steps that start from h0 (per tile, in float64) into g0_part[d].
+//
+// Step flags: SEG: bf[t] (BF_FROM_H0, BF_CONT); otherwise the only step starting from h0 is
+// `first` and the only one without a continuing next step is `last` (local indices, -1: not in
+// this launch). a_next: a at next(t) for the last step of this launch in scan order (when it
+// continues); h_prev: h at the step before the first step of this launch in scan order.
+//
+// Staged: a, h and g (and the flags) of the tile are copied to shared memory; ∂a and ∂b are
+// written over h and g there, then stored coalesced.
+template <typename T, bool REV, bool SEG, int NT, int IT, int MW, bool PRE, int LB = 0>
 LS_DEV void backward_long2(const T* __restrict__ a, const T* __restrict__ h,
                            const T* __restrict__ g, const uint8_t* __restrict__ bf,
                            T* __restrict__ ga, T* __restrict__ gb, long long n, long long first,
@@ -720,7 +625,7 @@ LS_DEV void backward_long2(const T* __restrict__ a, const T* __restrict__ h,
     for (int e = tid; e < TILE; e += NT) {
       const long long t = base + e;
       const bool in = t < n;
-      // beyond the end, the one value a valid step can reach is at step n (see backward_long)
+      // beyond the end, the one value a valid step can reach is at step n: a at next(n - 1) forward, h at prev(n - 1) reverse, both just outside this launch
       S::at(sa, e) = in ? a[t] : ((!REV && t == n) ? a_next : T(0));
       S::at(sh, e) = in ? h[t] : ((REV && t == n) ? h_prev : T(0));
       S::at(sg, e) = in ? g[t] : T(0);
@@ -800,7 +705,7 @@ LS_DEV void backward_long2(const T* __restrict__ a, const T* __restrict__ h,
 #pragma unroll
     for (int q = 0; q < NW; ++q) tagg = cat<T, true>(tagg, s_warp[GREV ? NW - 1 - q : q]);
     if (lane == 0) publish_aggregate(st, d, tagg, epoch);
-    const T din = d > 0 ? lookback_long2<T, MW / 32>(st, d, W, carry, epoch, lane, lw) : carry;
+    const T din = d > 0 ? lookback_long2<T, MW / 32, LB>(st, d, W, carry, epoch, lane, lw) : carry;
     if (lane == 0) {
       const T p = apply(tagg, din);
       if (!tagg.r) publish_prefix(st, d, p, epoch);
