@@ -16,7 +16,12 @@
 // would compose a timing-dependent number of aggregates.) W is a launch parameter.
 //
 // reduce: per-tile summaries in float64 (no look-back), composed afterwards by fold_long.
-// backward: the delta recurrence in the reverse of the scan order, fused with the gradients.
+// backward (backward_long2): the delta recurrence in the reverse of the scan order, fused with the
+// gradients, with the tile staged in shared memory by asynchronous copies (see Staged in
+// common.cuh): a tile waiting in its look-back then holds shared memory rather than registers,
+// and 4 tiles of 256 x 16 steps fit per SM instead of 2 (gpu/perf/NOTES.md, run 13).
+// scan_long2 is the staged form of the scan; it measured no faster than scan_long (runs 11-12),
+// so the scan entry points keep scan_long; it stays for gpu/perf/harness.cu.
 #pragma once
 
 #include "common.cuh"

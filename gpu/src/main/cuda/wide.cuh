@@ -9,6 +9,10 @@
 // moves through time together. The look-back uses a fixed window (prefix of tile position
 // k - W, aggregates of k - W + 1 .. k - 1, composed per channel in that order), so results are
 // bitwise identical across runs.
+//
+// backward (backward_wide2): the tile's a, h and g are staged in shared memory by 8-byte
+// asynchronous copies, so that 8 blocks of 4 warps x 8 rows fit per SM (gpu/perf/NOTES.md,
+// run 14).
 #pragma once
 
 #include "common.cuh"
