@@ -405,3 +405,125 @@ LS_DEV void load_bytes(const uint8_t* p, uint8_t (&v)[N]) {
 }
 
 }  // namespace ls
+
+// ---- Tiles staged in shared memory (the "2" kernels: long.cuh, wide.cuh)
+//
+// Loads go straight from global to shared memory with asynchronous copies (cp.async, sm_80 and
+// newer; plain loads and stores before that), so a tile that waits in its look-back holds shared
+// memory but few registers, and more tiles (more bytes in flight) fit on a multiprocessor.
+namespace ls {
+
+LS_DEV void cp_async16(void* s, const void* g) {
+#if defined(__CUDA_ARCH__) && __CUDA_ARCH__ >= 800
+  const unsigned sa = (unsigned)__cvta_generic_to_shared(s);
+  asm volatile("cp.async.cg.shared.global [%0], [%1], 16;" ::"r"(sa), "l"(g) : "memory");
+#else
+  *reinterpret_cast<float4*>(s) = __ldcs(reinterpret_cast<const float4*>(g));
+#endif
+}
+
+LS_DEV void cp_async8(void* s, const void* g) {
+#if defined(__CUDA_ARCH__) && __CUDA_ARCH__ >= 800
+  const unsigned sa = (unsigned)__cvta_generic_to_shared(s);
+  asm volatile("cp.async.ca.shared.global [%0], [%1], 8;" ::"r"(sa), "l"(g) : "memory");
+#else
+  *reinterpret_cast<uint2*>(s) = __ldcs(reinterpret_cast<const uint2*>(g));
+#endif
+}
+
+// Waits for this thread's asynchronous copies; they are then visible to this thread (to others
+// after a barrier).
+LS_DEV void cp_async_wait_all() {
+#if defined(__CUDA_ARCH__) && __CUDA_ARCH__ >= 800
+  asm volatile("cp.async.wait_all;" ::: "memory");
+#endif
+}
+
+// A width-1 tile in shared memory, in 16-byte units (VW values each) with one padding unit after
+// every 8: unit u lives at u + u / 8. Then both access patterns are free of bank conflicts: a
+// warp's 16-byte copies of 32 consecutive units (warp-striped, coalesced in global memory), and
+// lane l of a quarter warp reading unit 4 l + c (each thread holds 4 consecutive units).
+template <typename T>
+struct Staged {
+  static constexpr int VW = 16 / (int)sizeof(T);
+  static LS_DEV int pu(int u) { return u + (u >> 3); }
+  // shared-memory values for a tile of `tile` values
+  static __host__ __device__ constexpr int values(int tile) { return (tile / VW + tile / VW / 8) * VW; }
+  static LS_DEV T& at(T* s, int e) { return s[pu(e / VW) * VW + e % VW]; }
+  static LS_DEV void get(const T* s, int u, T (&v)[VW]) {
+    if constexpr (sizeof(T) == 4) {
+      const float4 q = reinterpret_cast<const float4*>(s)[pu(u)];
+      v[0] = q.x;
+      v[1] = q.y;
+      v[2] = q.z;
+      v[3] = q.w;
+    } else {
+      const double2 q = reinterpret_cast<const double2*>(s)[pu(u)];
+      v[0] = q.x;
+      v[1] = q.y;
+    }
+  }
+  static LS_DEV void put(T* s, int u, const T (&v)[VW]) {
+    if constexpr (sizeof(T) == 4) {
+      reinterpret_cast<float4*>(s)[pu(u)] = make_float4(v[0], v[1], v[2], v[3]);
+    } else {
+      reinterpret_cast<double2*>(s)[pu(u)] = make_double2(v[0], v[1]);
+    }
+  }
+  // the warp's segment (32 * NC units from unit u0) from global g (tile start): copies issued
+  template <int NC>
+  static LS_DEV void load_warp(T* s, const T* g, int u0, int lane) {
+#pragma unroll
+    for (int q = 0; q < NC; ++q) {
+      const int u = u0 + q * 32 + lane;
+      cp_async16(s + pu(u) * VW, g + (long long)u * VW);
+    }
+  }
+  // the warp's segment from shared memory to global g (tile start), coalesced
+  template <int NC>
+  static LS_DEV void store_warp(T* g, const T* s, int u0, int lane) {
+#pragma unroll
+    for (int q = 0; q < NC; ++q) {
+      const int u = u0 + q * 32 + lane;
+      if constexpr (sizeof(T) == 4) {
+        __stcs(reinterpret_cast<float4*>(g) + u, reinterpret_cast<const float4*>(s)[pu(u)]);
+      } else {
+        __stcs(reinterpret_cast<double2*>(g) + u, reinterpret_cast<const double2*>(s)[pu(u)]);
+      }
+    }
+  }
+};
+
+// N (8 or 16) flag bytes from shared memory at an address aligned to N.
+template <int N>
+LS_DEV void get_bytes(const uint8_t* s, uint8_t (&v)[N]) {
+  static_assert(N == 8 || N == 16, "8 or 16 flag bytes");
+  if constexpr (N == 16) {
+    const uint4 q = *reinterpret_cast<const uint4*>(s);
+    const unsigned w[4] = {q.x, q.y, q.z, q.w};
+#pragma unroll
+    for (int i = 0; i < 16; ++i) v[i] = (uint8_t)(w[i / 4] >> (8 * (i % 4)));
+  } else {
+    const uint2 q = *reinterpret_cast<const uint2*>(s);
+    const unsigned w[2] = {q.x, q.y};
+#pragma unroll
+    for (int i = 0; i < 8; ++i) v[i] = (uint8_t)(w[i / 4] >> (8 * (i % 4)));
+  }
+}
+
+template <int N>
+LS_DEV void cp_async_bytes(uint8_t* s, const uint8_t* g) {
+  if constexpr (N == 16) {
+    cp_async16(s, g);
+  } else {
+    cp_async8(s, g);
+  }
+}
+
+// The dynamic shared memory of a kernel.
+LS_DEV unsigned char* dyn_smem() {
+  extern __shared__ __align__(16) unsigned char ls_dyn[];
+  return ls_dyn;
+}
+
+}  // namespace ls

@@ -16,7 +16,12 @@
 // would compose a timing-dependent number of aggregates.) W is a launch parameter.
 //
 // reduce: per-tile summaries in float64 (no look-back), composed afterwards by fold_long.
-// backward: the delta recurrence in the reverse of the scan order, fused with the gradients.
+// backward (backward_long2): the delta recurrence in the reverse of the scan order, fused with the
+// gradients, with the tile staged in shared memory by asynchronous copies (see Staged in
+// common.cuh): a tile waiting in its look-back then holds shared memory rather than registers,
+// and 4 tiles of 256 x 16 steps fit per SM instead of 2 (gpu/perf/NOTES.md, run 13).
+// scan_long2 is the staged form of the scan; it measured no faster than scan_long (runs 11-12),
+// so the scan entry points keep scan_long; it stays for gpu/perf/harness.cu.
 #pragma once
 
 #include "common.cuh"
@@ -293,6 +298,285 @@ LS_DEV void reduce_long(const T* __restrict__ a, const T* __restrict__ b,
   }
 }
 
+// ---------------------------------------------------------------------------------------------
+// Staged kernels ("2"): tiles staged in shared memory by asynchronous copies (see Staged in
+// common.cuh), NT threads x IT values. The look-back is the same fixed window as above; its
+// status words can be read before the tile's own data has arrived (PRE), so that the polls of the
+// predecessors overlap the tile's load instead of following it.
+
+// The status words of a look-back (lane k: its slots, lane 0 also the prefix W tiles back).
+template <typename T, int M>
+struct LookbackWords {
+  typedef typename Word<T>::W Wt;
+  Wt x[M], y[M], p;
+  bool issued;
+  LS_DEV LookbackWords() : issued(false) {}
+  // slot s of lane `lane` for q < m is 1 + lane * m + q (tile d - W + s)
+  LS_DEV void issue(const Status<T>& st, long long d, int W, int lane) {
+    typedef Word<T> WD;
+    const int m = (W - 1 + 31) / 32;
+#pragma unroll
+    for (int q = 0; q < M; ++q) {
+      const int s = 1 + lane * m + q;
+      const long long j = d - W + s;
+      if (q < m && s < W && j >= 0) {
+        x[q] = WD::load(st.a + j);
+        y[q] = WD::load(st.b + j);
+      }
+    }
+    if (lane == 0 && d - W >= 0) p = WD::load(st.p + (d - W));
+    issued = true;
+  }
+};
+
+// Look-back polling options (LB bits): MERGE polls the prefix W tiles back in the same rounds as
+// the aggregates (one round trip when all are there, instead of two); SPIN polls again at once
+// instead of sleeping between rounds (each round already waits for its loads); NOPREFIX (timing
+// diagnostics only: wrong results) does not wait for the prefix at all.
+enum : int { LB_MERGE = 1, LB_SPIN = 2, LB_NOPREFIX = 4 };
+
+// lookback_long with words that may have been read already (see LookbackWords).
+template <typename T, int M, int LB>
+LS_DEV T lookback_long2(const Status<T>& st, long long d, int W, T carry,
+                        unsigned long long epoch, int lane, LookbackWords<T, M>& lw) {
+  typedef Word<T> WD;
+  const int m = (W - 1 + 31) / 32;
+  T va[M], vb[M];
+  unsigned char kd[M];
+  unsigned pending = 0;
+#pragma unroll
+  for (int q = 0; q < M; ++q) {
+    const int s = 1 + lane * m + q;
+    const long long j = d - W + s;
+    kd[q] = 0;
+    va[q] = T(1);
+    vb[q] = T(0);
+    if (q < m && s < W && j >= -1) {
+      if (j == -1) {
+        kd[q] = 1;
+        va[q] = T(0);
+        vb[q] = carry;
+      } else {
+        pending |= 1u << q;
+      }
+    }
+  }
+  // slot 0: the prefix W tiles back; the carry when that is tile -1; before that, the carry is
+  // one of the slots and the composition restarts from it (x0 is not used)
+  const long long j0 = d - W;
+  T x0 = carry;
+  bool ppend = (LB & LB_MERGE) && !(LB & LB_NOPREFIX) && lane == 0 && j0 >= 0;
+  if (!lw.issued) {
+#pragma unroll
+    for (int q = 0; q < M; ++q) {
+      if ((pending >> q) & 1) {
+        const long long j = d - W + 1 + lane * m + q;
+        lw.x[q] = WD::load(st.a + j);
+        lw.y[q] = WD::load(st.b + j);
+      }
+    }
+    if (ppend) lw.p = WD::load(st.p + j0);
+  }
+  unsigned ns = 32;
+  for (;;) {
+#pragma unroll
+    for (int q = 0; q < M; ++q) {
+      if (((pending >> q) & 1) && (WD::flag(lw.x[q]) >> 1) == epoch &&
+          (WD::flag(lw.y[q]) >> 1) == epoch) {
+        va[q] = WD::value(lw.x[q]);
+        vb[q] = WD::value(lw.y[q]);
+        kd[q] = (WD::flag(lw.x[q]) & 1) ? 3 : 2;
+        pending &= ~(1u << q);
+      }
+    }
+    if (ppend && (WD::flag(lw.p) >> 1) == epoch) {
+      x0 = WD::value(lw.p);
+      ppend = false;
+    }
+    if (!pending && !ppend) break;
+    if (!(LB & LB_SPIN)) {
+      __nanosleep(ns);
+      if (ns < 128) ns <<= 1;
+    }
+#pragma unroll
+    for (int q = 0; q < M; ++q) {
+      if ((pending >> q) & 1) {
+        const long long j = d - W + 1 + lane * m + q;
+        lw.x[q] = WD::load(st.a + j);
+        lw.y[q] = WD::load(st.b + j);
+      }
+    }
+    if (ppend) lw.p = WD::load(st.p + j0);
+  }
+  El<T> acc = empty<T>();
+#pragma unroll
+  for (int q = 0; q < M; ++q) acc = cat<T, true>(acc, slot_element(va[q], vb[q], kd[q]));
+  __syncwarp();
+  const El<T> c = shfl_idx(warp_inclusive<T, true, false>(acc, lane), 31);
+  if (!(LB & (LB_MERGE | LB_NOPREFIX)) && lane == 0 && j0 >= 0) {
+    if (lw.issued && (WD::flag(lw.p) >> 1) == epoch) {
+      x0 = WD::value(lw.p);
+    } else {
+      for (;;) {
+        const typename WD::W w = WD::load(st.p + j0);
+        if ((WD::flag(w) >> 1) == epoch) {
+          x0 = WD::value(w);
+          break;
+        }
+        if (!(LB & LB_SPIN)) {
+          __nanosleep(ns);
+          if (ns < 128) ns <<= 1;
+        }
+      }
+    }
+  }
+  x0 = __shfl_sync(LS_FULL_MASK, x0, 0);
+  return apply(c, x0);
+}
+
+// Shared memory (bytes, dynamic) of scan_long2: a and b staged, and the restart flags.
+template <typename T, int TILE, bool SEG>
+__host__ __device__ constexpr int scan_long2_smem() {
+  return 2 * Staged<T>::values(TILE) * (int)sizeof(T) + (SEG ? TILE : 0);
+}
+
+// scan / chunk apply (see scan_long), staged. MW: largest window (a multiple of 32).
+// DIAG (timing diagnostics only, wrong results): bit 1: no look-back at all; bit 4: the tile of a
+// block is blockIdx.x instead of a ticket.
+template <typename T, bool REV, bool SEG, int NT, int IT, int MW, bool PRE, int LB = 0,
+          int DIAG = 0>
+LS_DEV void scan_long2(const T* __restrict__ a, const T* __restrict__ b,
+                       const uint8_t* __restrict__ rs, T* __restrict__ out, long long n,
+                       const double* __restrict__ carry_in, double* __restrict__ carry_out,
+                       double h0d, void* status, long long slots, long long ticket_base,
+                       unsigned long long epoch, int W) {
+  typedef Staged<T> S;
+  constexpr int NW = NT / 32, VW = S::VW, NC = IT / VW;
+  static_assert(NC == 4, "4 units per thread (see Staged)");
+  constexpr int TILE = NT * IT;
+  T* sa = reinterpret_cast<T*>(dyn_smem());
+  T* sb = sa + S::values(TILE);
+  uint8_t* sr = reinterpret_cast<uint8_t*>(sb + S::values(TILE));
+  const Status<T> st(status, slots);
+  __shared__ int s_tile;
+  __shared__ El<T> s_warp[NW];
+  __shared__ T s_hin;
+  const int tid = threadIdx.x, lane = tid & 31, warp = tid >> 5;
+  const long long d =
+      (DIAG & 4) ? (long long)blockIdx.x : take_ticket(st.counter, ticket_base, &s_tile);
+  const long long tiles = (n + TILE - 1) / TILE;
+  const long long k = REV ? tiles - 1 - d : d;
+  const long long base = k * TILE;
+  const bool full = base + TILE <= n;
+  const long long t0 = base + (long long)tid * IT;
+  const bool tfull = t0 + IT <= n;
+  const int u0 = warp * 32 * NC;  // this warp's first unit
+  if (full) {
+    S::template load_warp<NC>(sa, a + base, u0, lane);
+    S::template load_warp<NC>(sb, b + base, u0, lane);
+    if (SEG) cp_async_bytes<IT>(sr + tid * IT, rs + t0);
+  } else {
+    for (int e = tid; e < TILE; e += NT) {
+      const bool in = base + e < n;
+      S::at(sa, e) = in ? a[base + e] : T(1);
+      S::at(sb, e) = in ? b[base + e] : T(0);
+      if (SEG) sr[e] = in ? rs[base + e] : 0;
+    }
+  }
+  LookbackWords<T, MW / 32> lw;
+  if (PRE && warp == 0 && d > 0) lw.issue(st, d, W, lane);
+  if (full) {
+    cp_async_wait_all();
+    __syncwarp();
+  } else {
+    __syncthreads();
+  }
+  const T h0 = (T)h0d;
+  uint8_t rv[IT];
+  if (SEG) {
+    get_bytes<IT>(sr + tid * IT, rv);
+  } else {
+#pragma unroll
+    for (int i = 0; i < IT; ++i) rv[i] = 0;
+  }
+
+  El<T> agg = empty<T>();
+#pragma unroll
+  for (int qq = 0; qq < NC; ++qq) {
+    const int c = REV ? NC - 1 - qq : qq;
+    T av[VW], bv[VW];
+    S::get(sa, tid * NC + c, av);
+    S::get(sb, tid * NC + c, bv);
+#pragma unroll
+    for (int jj = 0; jj < VW; ++jj) {
+      const int j = REV ? VW - 1 - jj : jj, i = c * VW + j;
+      if (tfull || t0 + i < n) {
+        const El<T> x = (SEG && rv[i]) ? el(T(0), mad(av[j], h0, bv[j]), true)
+                                       : el(av[j], bv[j], false);
+        agg = cat<T, SEG>(agg, x);
+      }
+    }
+  }
+  const El<T> incl = warp_inclusive<T, SEG, REV>(agg, lane);
+  const El<T> excl = warp_exclusive<T, REV>(incl, lane);
+  if (lane == (REV ? 0 : 31)) s_warp[warp] = incl;
+  __syncthreads();
+  const int wpos = REV ? NW - 1 - warp : warp;
+  El<T> wpre = empty<T>();
+  for (int q = 0; q < wpos; ++q) wpre = cat<T, SEG>(wpre, s_warp[REV ? NW - 1 - q : q]);
+  const El<T> texcl = cat<T, SEG>(wpre, excl);
+
+  if (warp == 0) {
+    const T carry = (T)carry_in[0];
+    El<T> tagg = empty<T>();
+#pragma unroll
+    for (int q = 0; q < NW; ++q) tagg = cat<T, SEG>(tagg, s_warp[REV ? NW - 1 - q : q]);
+    if (lane == 0) publish_aggregate(st, d, tagg, epoch);
+    const T hin = (d > 0 && !(DIAG & 1))
+                      ? lookback_long2<T, MW / 32, LB>(st, d, W, carry, epoch, lane, lw)
+                      : carry;
+    if (lane == 0) {
+      const T p = apply(tagg, hin);
+      if (!tagg.r) publish_prefix(st, d, p, epoch);
+      if (d == tiles - 1) carry_out[0] = (double)p;
+      s_hin = hin;
+    }
+  }
+  __syncthreads();
+
+  T h = apply(texcl, s_hin);
+#pragma unroll
+  for (int qq = 0; qq < NC; ++qq) {
+    const int c = REV ? NC - 1 - qq : qq;
+    T av[VW], bv[VW];
+    S::get(sa, tid * NC + c, av);
+    S::get(sb, tid * NC + c, bv);
+#pragma unroll
+    for (int jj = 0; jj < VW; ++jj) {
+      const int j = REV ? VW - 1 - jj : jj, i = c * VW + j;
+      if (tfull || t0 + i < n) {
+        h = (SEG && rv[i]) ? mad(av[j], h0, bv[j]) : mad(av[j], h, bv[j]);
+        av[j] = h;
+      }
+    }
+    S::put(sa, tid * NC + c, av);
+  }
+  if (full) {
+    __syncwarp();
+    S::template store_warp<NC>(out + base, sa, u0, lane);
+  } else {
+#pragma unroll
+    for (int i = 0; i < IT; ++i)
+      if (t0 + i < n) out[t0 + i] = S::at(sa, tid * IT + i);
+  }
+}
+
+// Shared memory (bytes, dynamic) of backward_long2: a, h, g staged, and the step flags.
+template <typename T, int TILE, bool SEG>
+__host__ __device__ constexpr int backward_long2_smem() {
+  return 3 * Staged<T>::values(TILE) * (int)sizeof(T) + (SEG ? TILE : 0);
+}
+
 // Backward: delta_t = g_t + a_next(t) * delta_next(t) in the reverse of the scan order, where
 // next(t) is the step after t in scan order and the term is dropped where next(t) restarts or
 // does not exist; gradA_t = hprev_t * delta_t, gradB_t = delta_t, and the partial sum of
@@ -302,19 +586,27 @@ LS_DEV void reduce_long(const T* __restrict__ a, const T* __restrict__ b,
 // `first` and the only one without a continuing next step is `last` (local indices, -1: not in
 // this launch). a_next: a at next(t) for the last step of this launch in scan order (when it
 // continues); h_prev: h at the step before the first step of this launch in scan order.
-template <typename T, bool REV, bool SEG>
-LS_DEV void backward_long(const T* __restrict__ a, const T* __restrict__ h, const T* __restrict__ g,
-                          const uint8_t* __restrict__ bf, T* __restrict__ ga, T* __restrict__ gb,
-                          long long n, long long first, long long last, double a_next_d,
-                          double h_prev_d, double h0d, const double* __restrict__ carry_in,
-                          double* __restrict__ carry_out, double* __restrict__ g0_part,
-                          void* status, long long slots, long long ticket_base,
-                          unsigned long long epoch, int W) {
+//
+// Staged: a, h and g (and the flags) of the tile are copied to shared memory; ∂a and ∂b are
+// written over h and g there, then stored coalesced.
+template <typename T, bool REV, bool SEG, int NT, int IT, int MW, bool PRE, int LB = 0>
+LS_DEV void backward_long2(const T* __restrict__ a, const T* __restrict__ h,
+                           const T* __restrict__ g, const uint8_t* __restrict__ bf,
+                           T* __restrict__ ga, T* __restrict__ gb, long long n, long long first,
+                           long long last, double a_next_d, double h_prev_d, double h0d,
+                           const double* __restrict__ carry_in, double* __restrict__ carry_out,
+                           double* __restrict__ g0_part, void* status, long long slots,
+                           long long ticket_base, unsigned long long epoch, int W) {
+  typedef Staged<T> S;
   constexpr bool GREV = !REV;  // the direction of the delta recurrence
-  constexpr int NT = Long<T>::BNT, IT = Long<T>::BIT, NW = NT / 32;
+  constexpr int NW = NT / 32, VW = S::VW, NC = IT / VW;
+  static_assert(NC == 4, "4 units per thread (see Staged)");
+  constexpr int TILE = NT * IT;
+  T* sa = reinterpret_cast<T*>(dyn_smem());
+  T* sh = sa + S::values(TILE);
+  T* sg = sh + S::values(TILE);
+  uint8_t* sf = reinterpret_cast<uint8_t*>(sg + S::values(TILE));
   const Status<T> st(status, slots);
-  constexpr long long TILE = (long long)NT * IT;
-  constexpr int NX = REV ? -1 : 1;  // next(t) - t in time
   __shared__ int s_tile;
   __shared__ El<T> s_warp[NW];
   __shared__ T s_din;
@@ -323,56 +615,84 @@ LS_DEV void backward_long(const T* __restrict__ a, const T* __restrict__ h, cons
   const long long d = take_ticket(st.counter, ticket_base, &s_tile);
   const long long tiles = (n + TILE - 1) / TILE;
   const long long k = GREV ? tiles - 1 - d : d;
-  const long long t0 = k * TILE + (long long)tid * IT;
-  const bool full = t0 + IT <= n;
+  const long long base = k * TILE;
+  const bool full = base + TILE <= n;
+  const long long t0 = base + (long long)tid * IT;
+  const bool tfull = t0 + IT <= n;
   const T a_next = (T)a_next_d, h_prev = (T)h_prev_d, h0 = (T)h0d;
-
-  T av[IT], hv[IT], gv[IT];
-  uint8_t fv[IT];
+  const int u0 = warp * 32 * NC;
   if (full) {
-    load16(a + t0, av);
-    load16(h + t0, hv);
-    load16(g + t0, gv);
-    if (SEG) load_bytes(bf + t0, fv);
+    S::template load_warp<NC>(sa, a + base, u0, lane);
+    S::template load_warp<NC>(sh, h + base, u0, lane);
+    S::template load_warp<NC>(sg, g + base, u0, lane);
+    if (SEG) cp_async_bytes<IT>(sf + tid * IT, bf + t0);
   } else {
-#pragma unroll
-    for (int i = 0; i < IT; ++i) {
-      const bool in = t0 + i < n;
-      // beyond the end, the one value a valid step can reach is at step n: a at next(n - 1)
-      // (forward) or h at prev(n - 1) (reverse), both just outside this launch
-      av[i] = in ? a[t0 + i] : ((!REV && t0 + i == n) ? a_next : T(0));
-      hv[i] = in ? h[t0 + i] : ((REV && t0 + i == n) ? h_prev : T(0));
-      gv[i] = in ? g[t0 + i] : T(0);
-      fv[i] = (SEG && in) ? bf[t0 + i] : 0;
+    for (int e = tid; e < TILE; e += NT) {
+      const long long t = base + e;
+      const bool in = t < n;
+      // beyond the end, the one value a valid step can reach is at step n: a at next(n - 1) forward, h at prev(n - 1) reverse, both just outside this launch
+      S::at(sa, e) = in ? a[t] : ((!REV && t == n) ? a_next : T(0));
+      S::at(sh, e) = in ? h[t] : ((REV && t == n) ? h_prev : T(0));
+      S::at(sg, e) = in ? g[t] : T(0);
+      if (SEG) sf[e] = in ? bf[t] : 0;
     }
   }
-  if (!SEG) {
+  // a at next(t) of this thread's extreme step and h at prev(t) of the other: from the
+  // neighbouring lanes, or (the warp's extreme lanes) from global memory
+  const long long tan = REV ? t0 - 1 : t0 + IT;
+  const long long thp = REV ? t0 + IT : t0 - 1;
+  T axg = T(0), hxg = T(0);
+  if (lane == (REV ? 0 : 31)) axg = (tan >= 0 && tan < n) ? a[tan] : a_next;
+  if (lane == (REV ? 31 : 0)) hxg = (thp >= 0 && thp < n) ? h[thp] : h_prev;
+  LookbackWords<T, MW / 32> lw;
+  if (PRE && warp == 0 && d > 0) lw.issue(st, d, W, lane);
+  if (full) {
+    cp_async_wait_all();
+    __syncwarp();
+  } else {
+    __syncthreads();
+  }
+  T ax, hx;
+  {
+    const T af = S::at(sa, tid * IT), al = S::at(sa, tid * IT + IT - 1);
+    const T hf = S::at(sh, tid * IT), hl = S::at(sh, tid * IT + IT - 1);
+    const T xa = REV ? __shfl_up_sync(LS_FULL_MASK, al, 1) : __shfl_down_sync(LS_FULL_MASK, af, 1);
+    const T xh = REV ? __shfl_down_sync(LS_FULL_MASK, hf, 1) : __shfl_up_sync(LS_FULL_MASK, hl, 1);
+    ax = lane == (REV ? 0 : 31) ? axg : xa;
+    hx = lane == (REV ? 31 : 0) ? hxg : xh;
+  }
+  uint8_t fv[IT];
+  if (SEG) {
+    get_bytes<IT>(sf + tid * IT, fv);
+  } else {
 #pragma unroll
     for (int i = 0; i < IT; ++i) {
       const long long t = t0 + i;
       fv[i] = (t == first ? BF_FROM_H0 : 0) | (t == last ? 0 : BF_CONT);
     }
   }
-  // the values just outside this thread's items: a at next(t) of its last item in time order
-  // (forward) or first (reverse), h at prev(t) of the first (forward) or last (reverse)
-  const long long tan = REV ? t0 - 1 : t0 + IT;
-  const long long thp = REV ? t0 + IT : t0 - 1;
-  const T ax = (tan >= 0 && tan < n) ? a[tan] : a_next;
-  const T hx = (thp >= 0 && thp < n) ? h[thp] : h_prev;
 
-  // alpha_i = a at next(t_i); hp_i = h at prev(t_i)
-#define LS_ALPHA(i) (REV ? ((i) == 0 ? ax : av[(i)-1]) : ((i) == IT - 1 ? ax : av[(i) + 1]))
-#define LS_HPREV(i) (REV ? ((i) == IT - 1 ? hx : hv[(i) + 1]) : ((i) == 0 ? hx : hv[(i)-1]))
-  (void)NX;
-
-  // thread aggregate in gradient order
+  // thread aggregate in gradient order; alpha = a at next(t)
   El<T> acc = empty<T>();
+  {
+    T anext = ax;
 #pragma unroll
-  for (int q = 0; q < IT; ++q) {
-    const int i = GREV ? IT - 1 - q : q;
-    if (full || t0 + i < n) {
-      const bool cont = (fv[i] & BF_CONT) != 0;
-      acc = cat<T, true>(acc, el(cont ? LS_ALPHA(i) : T(0), gv[i], !cont));
+    for (int qq = 0; qq < NC; ++qq) {
+      const int c = GREV ? NC - 1 - qq : qq;
+      T av[VW], gv[VW];
+      S::get(sa, tid * NC + c, av);
+      S::get(sg, tid * NC + c, gv);
+#pragma unroll
+      for (int jj = 0; jj < VW; ++jj) {
+        const int j = GREV ? VW - 1 - jj : jj, i = c * VW + j;
+        const T alpha = GREV ? (j == VW - 1 ? anext : av[j + 1 < VW ? j + 1 : 0])
+                             : (j == 0 ? anext : av[j > 0 ? j - 1 : 0]);
+        if (tfull || t0 + i < n) {
+          const bool cont = (fv[i] & BF_CONT) != 0;
+          acc = cat<T, true>(acc, el(cont ? alpha : T(0), gv[j], !cont));
+        }
+      }
+      anext = GREV ? av[0] : av[VW - 1];
     }
   }
   const El<T> incl = warp_inclusive<T, true, GREV>(acc, lane);
@@ -390,7 +710,7 @@ LS_DEV void backward_long(const T* __restrict__ a, const T* __restrict__ h, cons
 #pragma unroll
     for (int q = 0; q < NW; ++q) tagg = cat<T, true>(tagg, s_warp[GREV ? NW - 1 - q : q]);
     if (lane == 0) publish_aggregate(st, d, tagg, epoch);
-    const T din = d > 0 ? lookback_long<T>(st, d, W, carry, epoch, lane) : carry;
+    const T din = d > 0 ? lookback_long2<T, MW / 32, LB>(st, d, W, carry, epoch, lane, lw) : carry;
     if (lane == 0) {
       const T p = apply(tagg, din);
       if (!tagg.r) publish_prefix(st, d, p, epoch);
@@ -398,34 +718,57 @@ LS_DEV void backward_long(const T* __restrict__ a, const T* __restrict__ h, cons
       s_din = din;
     }
   }
-  __syncthreads();
+  __syncthreads();  // also: every lane has read its neighbours' values (ax, hx) above
 
   T delta = apply(texcl, s_din);
   double g0 = 0.0;
+  {
+    T anext = ax;
 #pragma unroll
-  for (int q = 0; q < IT; ++q) {
-    const int i = GREV ? IT - 1 - q : q;
-    if (full || t0 + i < n) {
-      const bool cont = (fv[i] & BF_CONT) != 0;
-      const bool from_h0 = (fv[i] & BF_FROM_H0) != 0;
-      delta = cont ? mad(LS_ALPHA(i), delta, gv[i]) : gv[i];
-      const T hp = from_h0 ? h0 : LS_HPREV(i);
-      if (from_h0) g0 += (double)av[i] * (double)delta;
-      hv[i] = hp * delta;  // gradA (hv[i] is not needed any more: see LS_HPREV's order)
-      gv[i] = delta;       // gradB
+    for (int qq = 0; qq < NC; ++qq) {
+      const int c = GREV ? NC - 1 - qq : qq;
+      T av[VW], hv[VW], gv[VW], oa[VW], ob[VW];
+      S::get(sa, tid * NC + c, av);
+      S::get(sh, tid * NC + c, hv);
+      S::get(sg, tid * NC + c, gv);
+      // h at prev(t) of the chunk's extreme step: this thread's neighbouring chunk (not yet
+      // overwritten: chunks go in gradient order) or hx
+      const T hb = GREV ? (c == 0 ? hx : S::at(sh, tid * IT + c * VW - 1))
+                        : (c == NC - 1 ? hx : S::at(sh, tid * IT + c * VW + VW));
+#pragma unroll
+      for (int jj = 0; jj < VW; ++jj) {
+        const int j = GREV ? VW - 1 - jj : jj, i = c * VW + j;
+        const T alpha = GREV ? (j == VW - 1 ? anext : av[j + 1 < VW ? j + 1 : 0])
+                             : (j == 0 ? anext : av[j > 0 ? j - 1 : 0]);
+        const T hpv = GREV ? (j == 0 ? hb : hv[j > 0 ? j - 1 : 0])
+                           : (j == VW - 1 ? hb : hv[j + 1 < VW ? j + 1 : 0]);
+        oa[j] = T(0);
+        ob[j] = T(0);
+        if (tfull || t0 + i < n) {
+          const bool cont = (fv[i] & BF_CONT) != 0;
+          const bool from_h0 = (fv[i] & BF_FROM_H0) != 0;
+          delta = cont ? mad(alpha, delta, gv[j]) : gv[j];
+          const T hp = from_h0 ? h0 : hpv;
+          if (from_h0) g0 += (double)av[j] * (double)delta;
+          oa[j] = hp * delta;
+          ob[j] = delta;
+        }
+      }
+      anext = GREV ? av[0] : av[VW - 1];
+      S::put(sh, tid * NC + c, oa);
+      S::put(sg, tid * NC + c, ob);
     }
   }
-#undef LS_ALPHA
-#undef LS_HPREV
   if (full) {
-    store16(ga + t0, hv);
-    store16(gb + t0, gv);
+    __syncwarp();
+    S::template store_warp<NC>(ga + base, sh, u0, lane);
+    S::template store_warp<NC>(gb + base, sg, u0, lane);
   } else {
 #pragma unroll
     for (int i = 0; i < IT; ++i) {
       if (t0 + i < n) {
-        ga[t0 + i] = hv[i];
-        gb[t0 + i] = gv[i];
+        ga[t0 + i] = S::at(sh, tid * IT + i);
+        gb[t0 + i] = S::at(sg, tid * IT + i);
       }
     }
   }

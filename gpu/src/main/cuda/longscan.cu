@@ -15,6 +15,12 @@
 
 #define LS_NT 256
 #define LS_LONG_NT 512
+#define LS_WIDE_BWD_NT 128  // threads per block of the wide backward kernels
+
+// The backward kernels are the staged ones (tiles in shared memory, see long.cuh / wide.cuh):
+// width 1, 256 threads x 16 (float) or 8 (double) steps, 4 blocks per SM (3 arrays of 18 KiB
+// each); wide, 4 warps x 8 rows of 64 (float) or 32 (double) channels, 8 blocks per SM. The
+// width-1 scan keeps the register kernel: no staged variant measured faster (gpu/perf/NOTES.md).
 
 #define LS_LONG(P, T, D, REV, S, SEG)                                                          \
   extern "C" __global__ void __launch_bounds__(LS_LONG_NT, 2)                                  \
@@ -30,14 +36,14 @@
                                      double h0, double* part_a, double* part_b, int* part_f) { \
     ls::reduce_long<T, REV, SEG>(a, b, rs, n, h0, part_a, part_b, part_f);                     \
   }                                                                                            \
-  extern "C" __global__ void __launch_bounds__(LS_NT, 2) ls_backward_long_##P##_##D##_##S(        \
+  extern "C" __global__ void __launch_bounds__(LS_NT, 4) ls_backward_long_##P##_##D##_##S(        \
       const T* a, const T* h, const T* g, const uint8_t* bf, T* ga, T* gb, long long n,        \
       long long first, long long last, double a_next, double h_prev, double h0,                \
       const double* carry_in, double* carry_out, double* g0_part, void* status,                \
       long long slots, long long ticket_base, unsigned long long epoch, int W) {               \
-    ls::backward_long<T, REV, SEG>(a, h, g, bf, ga, gb, n, first, last, a_next, h_prev, h0,    \
-                                   carry_in, carry_out, g0_part, status, slots, ticket_base,   \
-                                   epoch, W);                                                  \
+    ls::backward_long2<T, REV, SEG, LS_NT, ls::Long<T>::BIT, ls::LONG_MAX_WINDOW, true>(        \
+        a, h, g, bf, ga, gb, n, first, last, a_next, h_prev, h0, carry_in, carry_out, g0_part, \
+        status, slots, ticket_base, epoch, W);                                                 \
   }
 
 #define LS_WIDE(P, T, D, REV, S, SEG)                                                          \
@@ -54,14 +60,16 @@
                                      double* part_b, int* part_f) {                            \
     ls::reduce_wide<T, REV, SEG>(a, b, rs, n, width, h0, part_a, part_b, part_f);              \
   }                                                                                            \
-  extern "C" __global__ void __launch_bounds__(LS_NT, 2) ls_backward_wide_##P##_##D##_##S(        \
-      const T* a, const T* h, const T* g, const uint8_t* bf, T* ga, T* gb, long long n,        \
-      long long width, long long first, long long last, const T* a_next, const T* h_prev,      \
-      const double* h0, const double* carry_in, double* carry_out, double* g0_part,            \
-      void* status, long long slots, long long ticket_base, unsigned long long epoch, int W) { \
-    ls::backward_wide<T, REV, SEG>(a, h, g, bf, ga, gb, n, width, first, last, a_next, h_prev, \
-                                   h0, carry_in, carry_out, g0_part, status, slots,            \
-                                   ticket_base, epoch, W);                                     \
+  extern "C" __global__ void __launch_bounds__(LS_WIDE_BWD_NT, 8)                             \
+      ls_backward_wide_##P##_##D##_##S(                                                        \
+          const T* a, const T* h, const T* g, const uint8_t* bf, T* ga, T* gb, long long n,    \
+          long long width, long long first, long long last, const T* a_next, const T* h_prev,  \
+          const double* h0, const double* carry_in, double* carry_out, double* g0_part,        \
+          void* status, long long slots, long long ticket_base, unsigned long long epoch,      \
+          int W) {                                                                             \
+    ls::backward_wide2<T, REV, SEG, LS_WIDE_BWD_NT, ls::Wide<T>::BL>(                          \
+        a, h, g, bf, ga, gb, n, width, first, last, a_next, h_prev, h0, carry_in, carry_out,   \
+        g0_part, status, slots, ticket_base, epoch, W);                                        \
   }
 
 #define LS_ALL(SHAPE)                                \
@@ -120,7 +128,7 @@ extern "C" __global__ void __launch_bounds__(LS_NT)
 }
 
 // Layout version and tile shapes, for the host to check against its own constants.
-#define LS_LAYOUT_VERSION 5
+#define LS_LAYOUT_VERSION 6
 extern "C" __global__ void ls_info(int* out) {
   if (threadIdx.x == 0 && blockIdx.x == 0) {
     out[0] = LS_LAYOUT_VERSION;
@@ -130,8 +138,8 @@ extern "C" __global__ void ls_info(int* out) {
     out[4] = ls::Long<double>::BNT * ls::Long<double>::BIT;
     out[5] = (ls::Wide<float>::NT / 32) * ls::Wide<float>::L;
     out[6] = (ls::Wide<double>::NT / 32) * ls::Wide<double>::L;
-    out[7] = (ls::Wide<float>::NT / 32) * ls::Wide<float>::BL;
-    out[8] = (ls::Wide<double>::NT / 32) * ls::Wide<double>::BL;
+    out[7] = (LS_WIDE_BWD_NT / 32) * ls::Wide<float>::BL;
+    out[8] = (LS_WIDE_BWD_NT / 32) * ls::Wide<double>::BL;
     out[9] = LS_NT;
     out[10] = ls::FOLD_NT;
     out[11] = LS_LONG_NT;
@@ -143,5 +151,14 @@ extern "C" __global__ void ls_info(int* out) {
     out[17] = ls::Long<double>::NT * ls::Long<double>::RIT;
     out[18] = (ls::Wide<float>::NT / 32) * ls::Wide<float>::RL;
     out[19] = (ls::Wide<double>::NT / 32) * ls::Wide<double>::RL;
+    out[20] = LS_WIDE_BWD_NT;
+    // dynamic shared memory of the staged launches (bytes; segmented width-1 launches add one
+    // byte per step of the tile): width-1 scan (0: register kernel), backward, wide backward
+    out[21] = 0;
+    out[22] = 0;
+    out[23] = ls::backward_long2_smem<float, LS_NT * ls::Long<float>::BIT, false>();
+    out[24] = ls::backward_long2_smem<double, LS_NT * ls::Long<double>::BIT, false>();
+    out[25] = ls::backward_wide2_smem<float, LS_WIDE_BWD_NT, ls::Wide<float>::BL, ls::Wide<float>::V>();
+    out[26] = ls::backward_wide2_smem<double, LS_WIDE_BWD_NT, ls::Wide<double>::BL, ls::Wide<double>::V>();
   }
 }

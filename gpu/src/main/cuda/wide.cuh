@@ -9,6 +9,10 @@
 // moves through time together. The look-back uses a fixed window (prefix of tile position
 // k - W, aggregates of k - W + 1 .. k - 1, composed per channel in that order), so results are
 // bitwise identical across runs.
+//
+// backward (backward_wide2): the tile's a, h and g are staged in shared memory by 8-byte
+// asynchronous copies, so that 8 blocks of 4 warps x 8 rows fit per SM (gpu/perf/NOTES.md,
+// run 14).
 #pragma once
 
 #include "common.cuh"
@@ -349,45 +353,67 @@ LS_DEV void reduce_wide(const T* __restrict__ a, const T* __restrict__ b,
   }
 }
 
-// Backward over n steps of width D (see backward_long for the recurrence and the flags).
+// Shared memory (bytes, dynamic) of backward_wide2: a, h and g of the tile.
+template <typename T, int NT, int L, int V>
+__host__ __device__ constexpr int backward_wide2_smem() {
+  return 3 * (NT / 32) * L * 32 * V * (int)sizeof(T);
+}
+
+// Backward over n steps of width D (see backward_long2 for the recurrence and the flags).
 // a_next, h_prev: D values each (a at the step after this launch's last step in scan order, h at
 // the step before its first); h0p: D values; g0_part[kpos * D + c]: per tile position in
 // gradient order and channel, the partial sums of a_t * delta_t over steps that start from h0.
-template <typename T, bool REV, bool SEG>
-LS_DEV void backward_wide(const T* __restrict__ a, const T* __restrict__ h,
-                          const T* __restrict__ g, const uint8_t* __restrict__ bf,
-                          T* __restrict__ ga, T* __restrict__ gb, long long n, long long D,
-                          long long first, long long last, const T* __restrict__ a_next,
-                          const T* __restrict__ h_prev, const double* __restrict__ h0p,
-                          const double* __restrict__ carry_in, double* __restrict__ carry_out,
-                          double* __restrict__ g0_part, void* status, long long slots,
-                          long long ticket_base, unsigned long long epoch, int W) {
+// The tile's a, h and g are staged in shared memory by
+// asynchronous copies (8 bytes per lane and row), so that a tile holds few registers and more
+// tiles fit on a multiprocessor. Each lane reads back only what it copied itself.
+template <typename T, bool REV, bool SEG, int NT, int L>
+LS_DEV void backward_wide2(const T* __restrict__ a, const T* __restrict__ h,
+                           const T* __restrict__ g, const uint8_t* __restrict__ bf,
+                           T* __restrict__ ga, T* __restrict__ gb, long long n, long long D,
+                           long long first, long long last, const T* __restrict__ a_next,
+                           const T* __restrict__ h_prev, const double* __restrict__ h0p,
+                           const double* __restrict__ carry_in, double* __restrict__ carry_out,
+                           double* __restrict__ g0_part, void* status, long long slots,
+                           long long ticket_base, unsigned long long epoch, int W) {
   constexpr bool GREV = !REV;
-  constexpr int NT = Wide<T>::NT, L = Wide<T>::BL, V = Wide<T>::V, NW = NT / 32;
+  constexpr int V = Wide<T>::V, NW = NT / 32, RW = 32 * V;  // values per row of a warp
+  static_assert(V * sizeof(T) == 8, "8-byte copies per lane");
   constexpr long long ROWS = (long long)NW * L;
   const Status<T> st(status, slots);
   __shared__ int s_tile;
-  __shared__ El<T> s_warp[NW][32 * V];
-  __shared__ T s_din[32 * V];
-  __shared__ double s_sum[NW][32 * V];
+  __shared__ union {
+    El<T> w[NW][RW];
+    double s[NW][RW];
+  } s_x;
+  __shared__ T s_din[RW];
   const int tid = threadIdx.x, lane = tid & 31, warp = tid >> 5;
+  T* const sa = reinterpret_cast<T*>(dyn_smem()) + warp * L * RW + lane * V;
+  T* const sh = sa + NW * L * RW;
+  T* const sg = sh + NW * L * RW;
   const long long d = take_ticket(st.counter, ticket_base, &s_tile);
   const WideTile t = wide_tile<V>(d, n, D, ROWS, L, GREV);
   const bool vec = (D % V) == 0;
+  const long long base = t.r0 * D + t.c0;
+  const int nr = t.nr;
+#pragma unroll
+  for (int i = 0; i < L; ++i) {
+    if (i < nr && t.nv == V && vec) {
+      cp_async8(sa + i * RW, a + base + i * D);
+      cp_async8(sh + i * RW, h + base + i * D);
+      cp_async8(sg + i * RW, g + base + i * D);
+    } else {
+#pragma unroll
+      for (int v = 0; v < V; ++v) {
+        const bool in = i < nr && v < t.nv;
+        sa[i * RW + v] = in ? a[base + i * D + v] : T(0);
+        sh[i * RW + v] = in ? h[base + i * D + v] : T(0);
+        sg[i * RW + v] = in ? g[base + i * D + v] : T(0);
+      }
+    }
+  }
   T h0[V];
 #pragma unroll
   for (int v = 0; v < V; ++v) h0[v] = v < t.nv ? (T)h0p[t.c0 + v] : T(0);
-  const long long base = t.r0 * D + t.c0;
-  const int nr = t.nr;
-
-  T av[L][V], hv[L][V], gv[L][V];
-#pragma unroll
-  for (int i = 0; i < L; ++i) {
-    const int nv = i < nr ? t.nv : 0;
-    load_lane<T, V>(a + base + i * D, nv, vec, T(0), av[i]);
-    load_lane<T, V>(h + base + i * D, nv, vec, T(0), hv[i]);
-    load_lane<T, V>(g + base + i * D, nv, vec, T(0), gv[i]);
-  }
   // bit i: step r0 + i starts from h0 / its next step in scan order continues from it
   unsigned from_h0 = 0, cont = 0;
 #pragma unroll
@@ -403,8 +429,6 @@ LS_DEV void backward_wide(const T* __restrict__ a, const T* __restrict__ h,
       }
     }
   }
-  // a at next(t) of the warp's extreme step in that direction, h at prev(t) of the other one;
-  // for a warp that ends the launch, the halo rows
   const long long tan = REV ? t.r0 - 1 : t.r0 + nr;
   const long long thp = REV ? t.r0 + nr : t.r0 - 1;
   T ax[V], hx[V];
@@ -417,11 +441,12 @@ LS_DEV void backward_wide(const T* __restrict__ a, const T* __restrict__ h,
       hx[v] = (thp >= 0 && thp < n) ? h[thp * D + t.c0 + v] : h_prev[t.c0 + v];
     }
   }
-  // alpha = a at next(t_i), hp = h at prev(t_i), for valid i (< nr)
+  cp_async_wait_all();
+#define LS_A(i, v) sa[(i)*RW + (v)]
 #define LS_ALPHA(i, v) \
-  (REV ? ((i) == 0 ? ax[v] : av[(i)-1][v]) : ((i) + 1 >= nr ? ax[v] : av[(i) + 1][v]))
+  (REV ? ((i) == 0 ? ax[v] : LS_A((i)-1, v)) : ((i) + 1 >= nr ? ax[v] : LS_A((i) + 1, v)))
 #define LS_HPREV(i, v) \
-  (REV ? ((i) + 1 >= nr ? hx[v] : hv[(i) + 1][v]) : ((i) == 0 ? hx[v] : hv[(i)-1][v]))
+  (REV ? ((i) + 1 >= nr ? hx[v] : sh[((i) + 1) * RW + (v)]) : ((i) == 0 ? hx[v] : sh[((i)-1) * RW + (v)]))
 
 #pragma unroll
   for (int v = 0; v < V; ++v) {
@@ -431,10 +456,10 @@ LS_DEV void backward_wide(const T* __restrict__ a, const T* __restrict__ h,
       const int i = GREV ? L - 1 - q : q;
       if (i < nr) {
         const bool ct = (cont >> i) & 1;
-        acc = cat<T, true>(acc, el(ct ? LS_ALPHA(i, v) : T(0), gv[i][v], !ct));
+        acc = cat<T, true>(acc, el(ct ? LS_ALPHA(i, v) : T(0), sg[i * RW + v], !ct));
       }
     }
-    s_warp[warp][lane * V + v] = acc;
+    s_x.w[warp][lane * V + v] = acc;
   }
   __syncthreads();
   const int wpos = GREV ? NW - 1 - warp : warp;
@@ -443,7 +468,7 @@ LS_DEV void backward_wide(const T* __restrict__ a, const T* __restrict__ h,
   for (int v = 0; v < V; ++v) {
     wpre[v] = empty<T>();
     for (int q = 0; q < wpos; ++q)
-      wpre[v] = cat<T, true>(wpre[v], s_warp[GREV ? NW - 1 - q : q][lane * V + v]);
+      wpre[v] = cat<T, true>(wpre[v], s_x.w[GREV ? NW - 1 - q : q][lane * V + v]);
   }
 
   if (warp == 0) {
@@ -455,7 +480,7 @@ LS_DEV void backward_wide(const T* __restrict__ a, const T* __restrict__ h,
       tagg[v] = empty<T>();
 #pragma unroll
       for (int q = 0; q < NW; ++q)
-        tagg[v] = cat<T, true>(tagg[v], s_warp[GREV ? NW - 1 - q : q][lane * V + v]);
+        tagg[v] = cat<T, true>(tagg[v], s_x.w[GREV ? NW - 1 - q : q][lane * V + v]);
       if (v < t.nv) publish_aggregate(st, t.kpos * D + t.c0 + v, tagg[v], epoch);
     }
     T din[V];
@@ -488,29 +513,32 @@ LS_DEV void backward_wide(const T* __restrict__ a, const T* __restrict__ h,
     if (i < nr) {
       const bool ct = (cont >> i) & 1;
       const bool fh = (from_h0 >> i) & 1;
+      T oa[V], ob[V];
 #pragma unroll
       for (int v = 0; v < V; ++v) {
-        delta[v] = ct ? mad(LS_ALPHA(i, v), delta[v], gv[i][v]) : gv[i][v];
+        const T gi = sg[i * RW + v];
+        delta[v] = ct ? mad(LS_ALPHA(i, v), delta[v], gi) : gi;
         const T hp = fh ? h0[v] : LS_HPREV(i, v);
-        if (fh) g0[v] += (double)av[i][v] * (double)delta[v];
-        hv[i][v] = hp * delta[v];  // hv[i] is not read again (see LS_HPREV's order)
-        gv[i][v] = delta[v];
+        if (fh) g0[v] += (double)LS_A(i, v) * (double)delta[v];
+        oa[v] = hp * delta[v];
+        ob[v] = delta[v];
       }
-      store_lane<T, V>(ga + base + i * D, t.nv, vec, hv[i]);
-      store_lane<T, V>(gb + base + i * D, t.nv, vec, gv[i]);
+      store_lane<T, V>(ga + base + i * D, t.nv, vec, oa);
+      store_lane<T, V>(gb + base + i * D, t.nv, vec, ob);
     }
   }
+#undef LS_A
 #undef LS_ALPHA
 #undef LS_HPREV
 #pragma unroll
-  for (int v = 0; v < V; ++v) s_sum[warp][lane * V + v] = g0[v];
+  for (int v = 0; v < V; ++v) s_x.s[warp][lane * V + v] = g0[v];
   __syncthreads();
   if (warp == 0) {
 #pragma unroll
     for (int v = 0; v < V; ++v) {
       if (v < t.nv) {
         double s = 0.0;
-        for (int w = 0; w < NW; ++w) s += s_sum[w][lane * V + v];
+        for (int w = 0; w < NW; ++w) s += s_x.s[w][lane * V + v];
         g0_part[t.kpos * D + t.c0 + v] = s;
       }
     }

@@ -1,5 +1,6 @@
 package dev.longscan.gpu;
 
+import static jcuda.driver.JCudaDriver.cuFuncSetAttribute;
 import static jcuda.driver.JCudaDriver.cuLaunchKernel;
 import static jcuda.driver.JCudaDriver.cuMemAlloc;
 import static jcuda.driver.JCudaDriver.cuMemFree;
@@ -14,6 +15,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import jcuda.Pointer;
 import jcuda.driver.CUdeviceptr;
 import jcuda.driver.CUfunction;
+import jcuda.driver.CUfunction_attribute;
 import jcuda.driver.CUmodule;
 import jcuda.driver.CUstream;
 
@@ -23,9 +25,11 @@ import jcuda.driver.CUstream;
  * those compiled into the fatbin, which {@link #Kernels} checks through {@code ls_info}.
  */
 final class Kernels {
-  static final int LAYOUT_VERSION = 5;
+  static final int LAYOUT_VERSION = 6;
   static final int NT = 256;
   static final int LONG_NT = 512;
+  /** Threads per block of the wide backward kernels. */
+  static final int WIDE_BWD_NT = 128;
   static final int FOLD_NT = 1024;
   /** Largest look-back windows (tiles) the kernels accept. */
   static final int LONG_MAX_WINDOW = 64;
@@ -55,6 +59,31 @@ final class Kernels {
       load(module, n);
     }
     checkLayout();
+    // the staged kernels: dynamic shared memory beyond the default 48 KiB, and as much of the
+    // unified L1 / shared memory as shared memory, so that the intended blocks fit per SM
+    for (Op o : new Op[] {Op.SCAN, Op.BACKWARD}) {
+      for (boolean wide : new boolean[] {false, true}) {
+        for (boolean f32 : new boolean[] {true, false}) {
+          for (boolean rev : new boolean[] {false, true}) {
+            for (boolean seg : new boolean[] {false, true}) {
+              int bytes = smem(o, f32, wide, seg);
+              if (bytes == 0) {
+                continue;
+              }
+              String name = name(o == Op.SCAN ? "scan" : "backward", wide, f32, rev, seg);
+              CUfunction f = functions.get(name);
+              Cuda.check(cuFuncSetAttribute(f,
+                  CUfunction_attribute.CU_FUNC_ATTRIBUTE_MAX_DYNAMIC_SHARED_SIZE_BYTES, bytes),
+                  "cuFuncSetAttribute(" + name + ", max dynamic shared memory " + bytes + " B) "
+                      + where);
+              Cuda.check(cuFuncSetAttribute(f,
+                  CUfunction_attribute.CU_FUNC_ATTRIBUTE_PREFERRED_SHARED_MEMORY_CARVEOUT, 100),
+                  "cuFuncSetAttribute(" + name + ", shared memory carveout) " + where);
+            }
+          }
+        }
+      }
+    }
   }
 
   private void load(CUmodule module, String name) {
@@ -68,15 +97,18 @@ final class Kernels {
     Cuda.check(cuMemAlloc(p, 256), "cuMemAlloc(256 B) " + where);
     try {
       launch("ls_info", 1, 1, null, p);
-      int[] info = new int[20];
-      Cuda.check(cuMemcpyDtoH(Pointer.to(info), p, 80), "reading ls_info " + where);
+      int[] info = new int[27];
+      Cuda.check(cuMemcpyDtoH(Pointer.to(info), p, 4 * info.length), "reading ls_info " + where);
       int[] expected = {LAYOUT_VERSION, rows(Op.SCAN, true, false), rows(Op.SCAN, false, false),
           rows(Op.BACKWARD, true, false), rows(Op.BACKWARD, false, false),
           rows(Op.SCAN, true, true), rows(Op.SCAN, false, true), rows(Op.BACKWARD, true, true),
           rows(Op.BACKWARD, false, true), NT, FOLD_NT, LONG_NT, LONG_MAX_WINDOW,
           WIDE_MAX_WINDOW, wideLanes(true), wideLanes(false), rows(Op.REDUCE, true, false),
           rows(Op.REDUCE, false, false), rows(Op.REDUCE, true, true),
-          rows(Op.REDUCE, false, true)};
+          rows(Op.REDUCE, false, true), WIDE_BWD_NT, smem(Op.SCAN, true, false, false),
+          smem(Op.SCAN, false, false, false), smem(Op.BACKWARD, true, false, false),
+          smem(Op.BACKWARD, false, false, false), smem(Op.BACKWARD, true, true, false),
+          smem(Op.BACKWARD, false, true, false)};
       if (!java.util.Arrays.equals(info, expected)) {
         throw new LongscanException("expected kernel layout " + java.util.Arrays.toString(expected)
             + " in the fatbin " + where + ", found " + java.util.Arrays.toString(info)
@@ -97,9 +129,28 @@ final class Kernels {
     if (!wide) {
       return op == Op.BACKWARD ? NT * (f32 ? 16 : 8) : LONG_NT * (f32 ? 16 : 8);
     }
-    return op == Op.BACKWARD ? 8 * 8 : 8 * 16;
+    return op == Op.BACKWARD ? (WIDE_BWD_NT / 32) * 8 : 8 * 16;
   }
 
+  /**
+   * Dynamic shared memory (bytes) of a launch; 0 for kernels that use none. The staged backward
+   * kernels (long.cuh, wide.cuh) keep their tile in shared memory: width 1, a, h and g in 16-byte
+   * units with one padding unit after every 8, plus one flag byte per step when segmented; wide,
+   * a, h and g of the tile (8 bytes per lane and row).
+   */
+  static int smem(Op op, boolean f32, boolean wide, boolean seg) {
+    int eb = f32 ? 4 : 8;
+    if (!wide && op == Op.BACKWARD) {
+      int tile = rows(op, f32, false);
+      int units = tile * eb / 16;
+      int staged = (units + units / 8) * 16;
+      return 3 * staged + (seg ? tile : 0);
+    }
+    if (wide && op == Op.BACKWARD) {
+      return 3 * rows(op, f32, true) * 32 * 8;
+    }
+    return 0;
+  }
   /** Channels per lane in the wide kernels (a group of tiles spans 32 × this many channels). */
   static int wideLanes(boolean f32) {
     return f32 ? 2 : 1;
@@ -234,11 +285,13 @@ final class Kernels {
     int grid = grid(tiles);
     s.tickets += tiles;
     if (!wide) {
-      launch(f, grid, NT, st, a, h, g, flags, ga, gb, n, first, last, aNextScalar, hPrevScalar,
-          h0Scalar, carryIn, carryOut, g0Parts, s.base, s.slots, base, epoch, window);
+      launchSmem(f, grid, NT, smem(Op.BACKWARD, f32, false, seg), st, a, h, g, flags, ga, gb, n,
+          first, last, aNextScalar, hPrevScalar, h0Scalar, carryIn, carryOut, g0Parts, s.base,
+          s.slots, base, epoch, window);
     } else {
-      launch(f, grid, NT, st, a, h, g, flags, ga, gb, n, width, first, last, aNext, hPrev, h0,
-          carryIn, carryOut, g0Parts, s.base, s.slots, base, epoch, window);
+      launchSmem(f, grid, WIDE_BWD_NT, smem(Op.BACKWARD, f32, true, seg), st, a, h, g, flags, ga,
+          gb, n, width, first, last, aNext, hPrev, h0, carryIn, carryOut, g0Parts, s.base,
+          s.slots, base, epoch, window);
     }
   }
 
@@ -273,6 +326,11 @@ final class Kernels {
 
   /** Launches {@code name} with arguments: CUdeviceptr (null = NULL), Long, Integer, Double. */
   void launch(String name, int blocks, int threads, CUstream st, Object... args) {
+    launchSmem(name, blocks, threads, 0, st, args);
+  }
+
+  /** {@link #launch} with {@code smem} bytes of dynamic shared memory. */
+  void launchSmem(String name, int blocks, int threads, int smem, CUstream st, Object... args) {
     CUfunction f = functions.get(name);
     if (f == null) {
       throw new IllegalStateException("no kernel " + name);
@@ -295,7 +353,7 @@ final class Kernels {
       }
     }
     LAUNCHES.incrementAndGet();
-    Cuda.check(cuLaunchKernel(f, blocks, 1, 1, threads, 1, 1, 0, st, Pointer.to(params), null),
+    Cuda.check(cuLaunchKernel(f, blocks, 1, 1, threads, 1, 1, smem, st, Pointer.to(params), null),
         "cuLaunchKernel(" + name + ", " + blocks + " blocks) " + where);
   }
 }
