@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Tag;
  * The core parity suite against the shared GPU backend (default configuration: one chunk for
  * every size tried here, look-back window 32 tiles), with sizes around the kernels' tiles (width
  * 1: scan and reduce 8192 / 4096 steps for float32 / float64, backward 4096 / 2048; wide: 128
- * steps, backward 64) and one large enough for the scan's look-back to reach a full window of
+ * steps, backward 32) and one large enough for the scan's look-back to reach a full window of
  * predecessors (65 tiles of 8192 steps; the default window is 32).
  */
 @Tag("gpu")
@@ -35,6 +35,6 @@ class GpuParityTest extends BackendContract {
     if (width == 1) {
       return new int[] {2047, 2048, 2049, 4095, 4096, 4097, 8191, 8192, 8193, 65 * 8192 + 5};
     }
-    return new int[] {63, 64, 65, 127, 128, 129, 8 * 128 + 7};
+    return new int[] {31, 32, 33, 63, 64, 65, 127, 128, 129, 8 * 128 + 7};
   }
 }
