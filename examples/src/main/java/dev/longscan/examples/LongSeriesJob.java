@@ -28,10 +28,10 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import picocli.CommandLine;
-import scala.Tuple2;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
+import scala.Tuple2;
 
 /**
  * A spark-submit job: one very long series, scanned as chunks (the RDD entry point or the
@@ -174,9 +174,9 @@ public final class LongSeriesJob implements Callable<Integer> {
       if (profile && !cache) {
         long tp = System.nanoTime();
         long total = input.map(c -> (long) c.steps()).reduce(Long::sum);
+        long gen = System.nanoTime() - tp;
         out.printf(Locale.ROOT, "generation alone (%,d steps, not part of the total): %s = %s%n",
-            total, Checks.seconds(System.nanoTime() - tp).trim(),
-            Checks.rate(total, System.nanoTime() - tp, "steps"));
+            total, Checks.seconds(gen).trim(), Checks.rate(total, gen, "steps"));
         printStages(out, stages, slots);
       }
 
@@ -282,7 +282,6 @@ public final class LongSeriesJob implements Callable<Integer> {
     }
   }
 
-  /** Order-independent across chunks (summed), order-dependent within one: a bitwise fingerprint. */
   /** The sum of the chunks' checksums; the sampled chunks' states go into got. */
   private static long combine(List<Tuple2<Long, Tuple2<Long, double[]>>> sums,
       Map<Long, double[]> got) {
@@ -296,6 +295,7 @@ public final class LongSeriesJob implements Callable<Integer> {
     return sum;
   }
 
+  /** Order-independent across chunks (summed), order-dependent within one: a bitwise fingerprint. */
   static long checksum(long ordinal, Sequence h) {
     long x = ordinal * 0x9E3779B97F4A7C15L;
     int from = h.offset();

@@ -39,13 +39,16 @@ final class Sessions {
    * Waits (up to a minute) until the executors the configuration asks for have registered —
    * {@code spark.cores.max / spark.executor.cores} on a standalone cluster, or
    * {@code spark.executor.instances} — so that the first timed job runs on all of them; returns
-   * the task slots then. In local mode, or when the configuration does not say, returns at once.
+   * the task slots then. In local mode, with dynamic allocation, or when the configuration does
+   * not say, returns at once.
    */
   static int awaitExecutors(SparkSession spark) {
     org.apache.spark.SparkContext sc = spark.sparkContext();
     SparkConf c = sc.getConf();
     int want = 0;
-    if (c.contains("spark.executor.instances")) {
+    if (c.getBoolean("spark.dynamicAllocation.enabled", false)) {
+      want = 0;   // executors come and go with the load: nothing to wait for
+    } else if (c.contains("spark.executor.instances")) {
       want = c.getInt("spark.executor.instances", 0);
     } else if (c.contains("spark.cores.max") && c.contains("spark.executor.cores")) {
       want = c.getInt("spark.cores.max", 0) / Math.max(1, c.getInt("spark.executor.cores", 1));
