@@ -6,10 +6,14 @@
 //   ./harness            validation (staged kernels and the backward entry points against the
 //                        register kernels, small sizes) + timings
 //   ./harness --small    validation only (for compute-sanitizer)
+//   ./harness --pipe     validation + the pipelined persistent scans (scan_long3) only
+//                        (PIPE4=1: run 4's configurations, without the validation)
+//   ./harness --pipe5    validation of run 4's best pipelined configuration + repeated timings
 //
 // Timings: CUDA-event medians of 15 runs after 3 warm-ups, rotating over 2-3 input sets of
 // several GB; every ratio is to the copy kernel (ls_copy16) timed in the same run.
 #include "../src/main/cuda/longscan.cu"
+#include "pipe.cuh"
 #include "baseline.cuh"
 
 #include <cuda_runtime.h>
@@ -46,6 +50,16 @@ __global__ void __launch_bounds__(NT, MINB)
             unsigned long long epoch, int W) {
   ls::scan_long2<T, REV, SEG, NT, IT, MW, PRE, LB, DIAG>(a, b, rs, out, n, cin, cout, h0, status,
                                                           slots, tb, epoch, W);
+}
+
+template <typename T, bool REV, bool SEG, int NT, int IT, int S, int MW, int LB, bool EARLY,
+          int MINB>
+__global__ void __launch_bounds__(NT, MINB)
+    k_scan3(const T* a, const T* b, const uint8_t* rs, T* out, long long n, const double* cin,
+            double* cout, double h0, void* status, long long slots, long long tb,
+            unsigned long long epoch, int W) {
+  ls::scan_long3<T, REV, SEG, NT, IT, S, MW, LB, EARLY>(a, b, rs, out, n, cin, cout, h0, status,
+                                                         slots, tb, epoch, W);
 }
 
 template <typename T, bool REV, bool SEG, int NT, int IT, int MW, bool PRE, int MINB, int LB>
@@ -152,6 +166,32 @@ static ScanL<T> scan2(bool print = false) {
     k<<<(unsigned)tiles, NT, smem>>>(a, b, rs, out, n, cin, cout, h0, s.base, s.slots, s.tickets,
                                      s.epoch, W);
     s.tickets += tiles;
+  };
+}
+
+// pipelined persistent scan (long.cuh scan_long3): grid = min(tiles, resident blocks); a launch
+// takes tiles + grid tickets
+template <typename T, bool REV, bool SEG, int NT, int IT, int S, int MW, int LB, bool EARLY,
+          int MINB = 1>
+static ScanL<T> scan3(bool print = false) {
+  constexpr int TILE = NT * IT;
+  const int smem = ls::scan_long3_smem<T, TILE, SEG, S>();
+  auto k = k_scan3<T, REV, SEG, NT, IT, S, MW, LB, EARLY, MINB>;
+  char nm[128];
+  snprintf(nm, sizeof nm, "scan3 %s NT%d IT%d S%d MW%d LB%d EARLY%d MINB%d",
+           sizeof(T) == 4 ? "f32" : "f64", NT, IT, S, MW, LB, (int)EARLY, MINB);
+  prep(k, smem, NT, nm, print);
+  int nb = 0;
+  CK(cudaOccupancyMaxActiveBlocksPerMultiprocessor(&nb, k, NT, smem));
+  const long long resident = (long long)nb * g_sms;
+  return [=](const T* a, const T* b, const uint8_t* rs, T* out, long long n, const double* cin,
+             double* cout, double h0, Stat& s, int W) {
+    long long tiles = (n + TILE - 1) / TILE;
+    long long grid = std::max(1LL, std::min(tiles, resident));
+    s.epoch++;
+    k<<<(unsigned)grid, NT, smem>>>(a, b, rs, out, n, cin, cout, h0, s.base, s.slots, s.tickets,
+                                    s.epoch, W);
+    s.tickets += tiles + grid;
   };
 }
 
@@ -433,7 +473,8 @@ static void val_scan(const char* tname, const ScanL<T>& v2, long long n, int W) 
   std::vector<double> cin = {0.3, 0, 0, 0};
   up(c, cin);
   Stat s1 = make_stat((n + 1023) / 1024, 16), s2 = make_stat((n + 1023) / 1024, 16);
-  scan_old<T, REV, SEG>()(a, b, SEG ? rs : nullptr, o1, n, c, c + 1, -0.7, s1, W);
+  scan_old<T, REV, SEG>()(a, b, SEG ? rs : nullptr, o1, n, c, c + 1, -0.7, s1,
+                          std::min(W, ls::LONG_MAX_WINDOW));
   v2(a, b, SEG ? rs : nullptr, o2, n, c, c + 2, -0.7, s2, W);
   CK(cudaDeviceSynchronize());
   auto r1 = down(o1, n), r2 = down(o2, n);
@@ -473,8 +514,10 @@ static void val_bwd(const char* tname, const BwdL<T>& v2, long long n, int W, bo
   up(c, cin);
   long long first = ends ? (REV ? n - 1 : 0) : -1, last = ends ? (REV ? 0 : n - 1) : -1;
   Stat s1 = make_stat(parts, 16), s2 = make_stat(parts, 16);
+  // the register kernel accepts windows up to LONG_MAX_WINDOW (another window composes in another
+  // order: equal within the tolerance)
   bwd_old<T, REV, SEG>()(a, h, g, SEG ? bf : nullptr, ga1, gb1, n, first, last, 0.6, 0.4, -0.7,
-                         c, c + 1, p1, s1, W);
+                         c, c + 1, p1, s1, std::min(W, ls::LONG_MAX_WINDOW));
   v2(a, h, g, SEG ? bf : nullptr, ga2, gb2, n, first, last, 0.6, 0.4, -0.7, c, c + 2, p2, s2, W);
   CK(cudaDeviceSynchronize());
   double e = std::max(maxerr(down(ga2, n), down(ga1, n)), maxerr(down(gb2, n), down(gb1, n)));
@@ -552,7 +595,9 @@ static void val_bwdw(const char* tname, const BwdWL<T>& v2, long long n, long lo
   double *h0 = dalloc<double>(D), *ci = dalloc<double>(D), *co1 = dalloc<double>(D),
          *co2 = dalloc<double>(D);
   uint8_t* bf = dalloc<uint8_t>(n);
-  long long parts = ((n + 63) / 64 + 1) * D;
+  // status slots and g0 parts: time tiles x D for tiles of at least 16 rows (the entry points'
+  // tiles have LS_WIDE_BWD_NT / 32 * BL = 32 rows, the old register kernel's 64)
+  long long parts = ((n + 15) / 16 + 1) * D;
   double *p1 = dalloc<double>(parts), *p2 = dalloc<double>(parts);
   CK(cudaMemset(p1, 0, parts * 8));
   CK(cudaMemset(p2, 0, parts * 8));
@@ -565,7 +610,7 @@ static void val_bwdw(const char* tname, const BwdWL<T>& v2, long long n, long lo
   up(h0, hh0);
   up(ci, hci);
   long long first = ends ? (REV ? n - 1 : 0) : -1, last = ends ? (REV ? 0 : n - 1) : -1;
-  long long slots = ((n + 63) / 64 + 1) * D;
+  long long slots = parts;
   Stat s1 = make_stat(slots, 16), s2 = make_stat(slots, 16);
   bwdw_old<T, REV, SEG>()(a, h, g, SEG ? bf : nullptr, ga1, gb1, n, D, first, last, an, hp, h0,
                           ci, co1, p1, s1, W);
@@ -606,6 +651,21 @@ static void validate_dir(const char* tname) {
   }
   val_scan<T, REV, SEG>(tname, s2b, 300001, 64);
   val_scan<T, REV, SEG>(tname, s2b, 300001, 7);
+  {
+    // pipelined persistent scans: the entry point's tile shape (bitwise equal expected) and
+    // smaller tiles, few and many tiles per block
+    // (512 x 16 with restart flags: 3 stages do not fit in shared memory, 2 do)
+    auto p1 = scan3<T, REV, SEG, 512, IT, SEG ? 2 : 3, 64, 0, true>();
+    auto p2 = scan3<T, REV, SEG, 256, IT, 3, 64, 2, true>();
+    auto p3 = scan3<T, REV, SEG, 256, IT, 2, 64, 0, false>();
+    for (long long n : {1LL, 37LL, 8192LL, 4096LL * 5 + 123, 200007LL, 3000017LL}) {
+      for (int W : {1, 5, 64}) {
+        val_scan<T, REV, SEG>(tname, p1, n, W);
+        val_scan<T, REV, SEG>(tname, p2, n, W);
+        val_scan<T, REV, SEG>(tname, p3, n, W);
+      }
+    }
+  }
   for (long long n : {1LL, 37LL, 4096LL, 4096LL * 5 + 123, 200007LL}) {
     for (int W : {1, 32, 64}) {
       if (n < 5000 && W != 32) continue;
@@ -622,6 +682,71 @@ static void validate_dir(const char* tname) {
     }
     val_bwdw<T, REV, SEG>(tname, w2b, nd.first, nd.second, 1, true);
   }
+}
+
+static void check_rep(const char* what, const ScanL<float>& f, float** a, float** b, float** h,
+                      long long n, double* c, Stat& st, int W, std::vector<float>* ref);
+
+// the best pipelined configurations of run 4 (256 x 16 / 256 x 8, 2 stages, early aggregates,
+// windows up to 128) against the register kernels
+template <typename T, bool REV, bool SEG>
+static void validate_pipe_dir(const char* tname) {
+  constexpr int IT = sizeof(T) == 4 ? 16 : 8;
+  auto p = scan3<T, REV, SEG, 256, IT, 2, 128, 0, true, 3>();
+  for (long long n : {1LL, 37LL, 4096LL, 4096LL * 5 + 123, 200007LL, 3000017LL}) {
+    for (int W : {1, 7, 64, 100, 128}) val_scan<T, REV, SEG>(tname, p, n, W);
+  }
+}
+
+static void validate_pipe() {
+  printf("== validation: pipelined scans 256 x IT, S 2, early, MW 128 against the register kernels\n");
+  validate_pipe_dir<float, false, false>("f32");
+  validate_pipe_dir<float, false, true>("f32");
+  validate_pipe_dir<float, true, false>("f32");
+  validate_pipe_dir<float, true, true>("f32");
+  validate_pipe_dir<double, false, false>("f64");
+  validate_pipe_dir<double, false, true>("f64");
+  validate_pipe_dir<double, true, false>("f64");
+  validate_pipe_dir<double, true, true>("f64");
+  printf("validation failures: %d\n", g_fail);
+}
+
+static void bench_pipe5() {
+  long long n = 1LL << 28;
+  const int sets = 3;
+  float *a[sets], *b[sets], *h[sets];
+  for (int s = 0; s < sets; ++s) {
+    a[s] = dalloc<float>(n);
+    b[s] = dalloc<float>(n);
+    h[s] = dalloc<float>(n);
+    fill(a[s], n, 100 + s, 0.3, 0.98, 1);
+    fill(b[s], n, 200 + s, -1, 1, 0);
+  }
+  double* c = dalloc<double>(4);
+  CK(cudaMemset(c, 0, 32));
+  Stat st = make_stat(n / 1024, 8);
+  auto run = [&](const std::string& name, ScanL<float> f, int W) {
+    double ms = time_ms(sets, [&](int s) { f(a[s], b[s], nullptr, h[s], n, c, c + 1, 0, st, W); });
+    row(name + ", W " + std::to_string(W), 12.0 * n, ms);
+  };
+  printf("== fp32 forward scan, width 1, T = 2^28: run 5 (repeats)\n");
+  auto old = scan_old<float, false, false>();
+  auto p = scan3<float, false, false, 256, 16, 2, 128, 0, true, 3>(true);
+  auto q = scan3<float, false, false, 256, 16, 2, 128, 2, true, 3>(true);
+  for (int r = 0; r < 3; ++r) {
+    run("entry point (512 x 16, registers)", old, 32);
+    run("pipe 256 x 16, S 2, early, MW 128", p, 128);
+    run("pipe 256 x 16, S 2, early, MW 128", p, 112);
+    run("pipe 256 x 16, S 2, early, MW 128, LB spin", q, 128);
+  }
+  check_rep("pipe 256 x 16 S 2 early MW 128", p, a, b, h, n, c, st, 128, nullptr);
+  for (int s = 0; s < sets; ++s) {
+    CK(cudaFree(a[s]));
+    CK(cudaFree(b[s]));
+    CK(cudaFree(h[s]));
+  }
+  CK(cudaFree(c));
+  CK(cudaFree(st.base));
 }
 
 static void validate() {
@@ -912,9 +1037,150 @@ static void bench_bwdw() {
   CK(cudaFree(st.base));
 }
 
+// pipelined persistent scans (scan_long3) against the entry point, fp32 width 1, T = 2^28
+static void check_rep(const char* what, const ScanL<float>& f, float** a, float** b, float** h,
+                      long long n, double* c, Stat& st, int W, std::vector<float>* ref) {
+  CK(cudaDeviceSynchronize());
+  f(a[0], b[0], nullptr, h[0], n, c, c + 1, 0, st, W);
+  CK(cudaDeviceSynchronize());
+  auto r1 = down(h[0], n);
+  f(a[0], b[0], nullptr, h[0], n, c, c + 1, 0, st, W);
+  CK(cudaDeviceSynchronize());
+  auto r2 = down(h[0], n);
+  auto av = down(a[0], n), bv = down(b[0], n);
+  double hh = 0, worst = 0;
+  for (long long t = 0; t < n; ++t) {
+    hh = (double)av[t] * hh + (double)bv[t];
+    worst = std::max(worst, std::fabs(r2[t] - hh) / (1 + std::fabs(hh)));
+  }
+  bool same = std::memcmp(r1.data(), r2.data(), n * 4) == 0;
+  bool eq = ref && std::memcmp(ref->data(), r2.data(), n * 4) == 0;
+  printf("check %s W %d: two runs bitwise identical: %s; max |h-ref|/(1+|ref|) vs fp64 sequential: "
+         "%.2e%s\n",
+         what, W, same ? "true" : "false", worst,
+         ref ? (eq ? "; bitwise equal to the entry point" : "; differs from the entry point") : "");
+  if (!same || worst > 1e-5) g_fail++;
+}
+
+static void bench_pipe() {
+  long long n = 1LL << 28;
+  const int sets = 3;
+  float *a[sets], *b[sets], *h[sets];
+  for (int s = 0; s < sets; ++s) {
+    a[s] = dalloc<float>(n);
+    b[s] = dalloc<float>(n);
+    h[s] = dalloc<float>(n);
+    fill(a[s], n, 100 + s, 0.3, 0.98, 1);
+    fill(b[s], n, 200 + s, -1, 1, 0);
+  }
+  double* c = dalloc<double>(4);
+  CK(cudaMemset(c, 0, 32));
+  Stat st = make_stat(n / 1024, 8);
+  auto run = [&](const std::string& name, ScanL<float> f, int W) {
+    double ms = time_ms(sets, [&](int s) { f(a[s], b[s], nullptr, h[s], n, c, c + 1, 0, st, W); });
+    row(name + ", W " + std::to_string(W), 12.0 * n, ms);
+  };
+  printf("== fp32 forward scan, width 1, T = 2^28 (12 B/element): pipelined persistent scans\n");
+  auto old = scan_old<float, false, false>();
+  run("entry point (512 x 16, registers)", old, 32);
+  run("entry point (512 x 16, registers)", old, 64);
+  auto s2 = scan2<float, false, false, 512, 16, 64, false, 3, 2>(true);
+  run("staged 512 x 16, LB spin (run 2 best)", s2, 64);
+#define P3(NT, S, LB, E, MINB, Ws)                                                         \
+  {                                                                                        \
+    auto f = scan3<float, false, false, NT, 16, S, 64, LB, E, MINB>(true);                 \
+    for (int W : Ws) run("pipe " #NT " x 16, S " #S ", LB " #LB ", early " #E, f, W);     \
+  }
+  const std::vector<int> W2 = {64, 32}, W1 = {64}, W3 = {128, 96};
+#define P3W(NT, S, LB, E, MINB, Ws)                                                        \
+  {                                                                                        \
+    auto f = scan3<float, false, false, NT, 16, S, 128, LB, E, MINB>(true);                \
+    for (int W : Ws) run("pipe " #NT " x 16, S " #S ", LB " #LB ", early " #E ", MW 128", f, W); \
+  }
+  if (getenv("PIPE4")) {  // run 4: windows above 64, more blocks per SM
+    P3W(256, 2, 0, true, 3, W3);
+    P3W(256, 3, 0, true, 2, W3);
+    P3W(512, 3, 0, true, 1, W3);
+    P3W(128, 2, 0, true, 6, W3);
+    P3W(128, 3, 0, true, 4, W3);
+    P3(128, 2, 0, true, 6, W1);
+    P3(256, 2, 2, true, 3, W1);
+    P3(256, 2, 0, true, 3, W2);
+  } else {
+  P3(512, 2, 0, false, 1, W1);
+  P3(512, 3, 0, false, 1, W1);
+  P3(512, 3, 0, true, 1, W2);
+  P3(512, 3, 2, true, 1, W1);
+  P3(256, 2, 0, false, 3, W1);
+  P3(256, 2, 0, true, 3, W1);
+  P3(256, 3, 0, false, 2, W1);
+  P3(256, 3, 0, true, 2, W2);
+  P3(256, 3, 2, true, 2, W2);
+  P3(256, 4, 0, true, 1, W1);
+  P3(128, 3, 0, true, 4, W1);
+  P3(128, 4, 0, true, 3, W1);
+  P3(128, 4, 2, true, 3, W1);
+  }
+  {
+    auto d1 = scan3<float, false, false, 512, 16, 3, 64, 0, true, 1>();
+    auto d2 = scan3<float, false, false, 256, 16, 3, 64, 0, true, 2>();
+    CK(cudaDeviceSynchronize());
+    old(a[0], b[0], nullptr, h[0], n, c, c + 1, 0, st, 64);
+    CK(cudaDeviceSynchronize());
+    auto ref = down(h[0], n);
+    check_rep("pipe 512 x 16 S 3 early", d1, a, b, h, n, c, st, 64, &ref);
+    check_rep("pipe 256 x 16 S 3 early", d2, a, b, h, n, c, st, 64, nullptr);
+  }
+  for (int s = 0; s < sets; ++s) {
+    CK(cudaFree(a[s]));
+    CK(cudaFree(b[s]));
+    CK(cudaFree(h[s]));
+  }
+  CK(cudaFree(c));
+  CK(cudaFree(st.base));
+  // fp64, 2^27
+  n = 1LL << 27;
+  double *a6[sets], *b6[sets], *h6[sets];
+  for (int s = 0; s < sets; ++s) {
+    a6[s] = dalloc<double>(n);
+    b6[s] = dalloc<double>(n);
+    h6[s] = dalloc<double>(n);
+    fill(a6[s], n, 100 + s, 0.3, 0.98, 1);
+    fill(b6[s], n, 200 + s, -1, 1, 0);
+  }
+  double* c6 = dalloc<double>(4);
+  CK(cudaMemset(c6, 0, 32));
+  Stat st6 = make_stat(n / 512, 16);
+  auto run6 = [&](const std::string& name, ScanL<double> f, int W) {
+    double ms =
+        time_ms(sets, [&](int s) { f(a6[s], b6[s], nullptr, h6[s], n, c6, c6 + 1, 0, st6, W); });
+    row(name + ", W " + std::to_string(W), 24.0 * n, ms);
+  };
+  printf("== fp64 forward scan, width 1, T = 2^27 (24 B/element)\n");
+  run6("entry point (512 x 8, registers)", scan_old<double, false, false>(), 32);
+  run6("pipe 512 x 8, S 3, early", scan3<double, false, false, 512, 8, 3, 64, 0, true, 1>(true), 64);
+  run6("pipe 256 x 8, S 3, early", scan3<double, false, false, 256, 8, 3, 64, 0, true, 2>(true), 64);
+  run6("pipe 128 x 8, S 4, early", scan3<double, false, false, 128, 8, 4, 64, 0, true, 3>(true), 64);
+  if (getenv("PIPE4")) {
+    run6("pipe 256 x 8, S 2, early", scan3<double, false, false, 256, 8, 2, 64, 0, true, 3>(true), 64);
+    auto f = scan3<double, false, false, 256, 8, 3, 128, 0, true, 2>(true);
+    run6("pipe 256 x 8, S 3, early, MW 128", f, 128);
+    run6("pipe 256 x 8, S 3, early, MW 128", f, 96);
+    run6("pipe 512 x 8, S 2, early", scan3<double, false, false, 512, 8, 2, 64, 0, true, 1>(true), 64);
+  }
+  for (int s = 0; s < sets; ++s) {
+    CK(cudaFree(a6[s]));
+    CK(cudaFree(b6[s]));
+    CK(cudaFree(h6[s]));
+  }
+  CK(cudaFree(c6));
+  CK(cudaFree(st6.base));
+}
+
 int main(int argc, char** argv) {
   bool small = argc > 1 && std::string(argv[1]) == "--small";
   bool tiny = argc > 1 && std::string(argv[1]) == "--tiny";
+  setvbuf(stdout, nullptr, _IOLBF, 0);
   cudaDeviceProp p;
   CK(cudaGetDeviceProperties(&p, 0));
   g_sms = p.multiProcessorCount;
@@ -939,8 +1205,19 @@ int main(int argc, char** argv) {
     printf("failures: %d\n", g_fail);
     return g_fail ? 1 : 0;
   }
-  validate();
-  if (!small) {
+  bool pipe = argc > 1 && std::string(argv[1]) == "--pipe";
+  if (argc > 1 && std::string(argv[1]) == "--pipe5") {
+    validate_pipe();
+    bench_copy();
+    bench_pipe5();
+    printf("failures: %d\n", g_fail);
+    return g_fail ? 1 : 0;
+  }
+  if (!(pipe && getenv("PIPE4"))) validate();
+  if (pipe) {
+    bench_copy();
+    bench_pipe();
+  } else if (!small) {
     bench_copy();
     bench_fwd();
     bench_fwd64();
