@@ -163,6 +163,13 @@ LS_DEV void scan_long3(const T* __restrict__ a, const T* __restrict__ b,
     cp_async_wait_group<P - 1>();
     __syncwarp();
     if (s_d[0] < tiles) reduce(0, s_d[0], tex_nx, tagg_nx);
+#ifndef LS_PIPE_PRELUDE_RACE
+    // every warp has read s_warp (its prefix, warp 0 the tile's aggregate) before the first
+    // iteration's reduce writes it again; without this barrier a warp that got its share of the
+    // next tile early could overwrite s_warp[warp] while warp 0 still composed this tile's
+    // aggregate (the float64 validation failures of run 18)
+    __syncthreads();
+#endif
   }
   const T carry = (T)carry_in[0];
   for (int i = 0;; ++i) {
