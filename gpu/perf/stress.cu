@@ -7,7 +7,10 @@
 //   ./stress [reps] [random cases] [seed]   (defaults 50, 200, 1)
 //   ./stress --tiny                          a few small multi-tile-per-block cases (for
 //                                            compute-sanitizer racecheck / memcheck)
-//   -DLS_PIPE_PRELUDE_RACE: builds the kernel without the fix of run 19 (for comparison)
+//   -DLS_STRESS_S1: the template with one stage (the entry points' form before sm_80)
+//   -DLS_STRESS_ENTRY: tests the entry points ls_scan_long_* (layout 7) instead of the template
+//   (the kernel without the fix of run 19, built with -DLS_PIPE_PRELUDE_RACE, is in commit
+//   38cae20: gpu/perf/pipe.cuh there)
 //
 // Cases: the four of run 18 that failed (float64, n = 3000017: forward plain W 7, reverse
 // segmented W 1, 64, 128) for every type, direction and segmentation, each `reps` times, then
@@ -16,9 +19,6 @@
 // run several tiles per block), each 5 times. One status buffer per kernel is reused across
 // launches (epochs, tickets advanced as the host does), and zeroed again now and then.
 #include "../src/main/cuda/longscan.cu"
-#ifndef LS_STRESS_ENTRY
-#include "pipe.cuh"
-#endif
 
 #include <cuda_runtime.h>
 
@@ -53,18 +53,27 @@ __global__ void __launch_bounds__(512, 2)
 }
 
 #ifndef LS_STRESS_ENTRY
+#ifdef LS_STRESS_S1
+constexpr int STRESS_S = 1;  // the sm_75 form of the entry points (one stage, no overlap)
+#else
+constexpr int STRESS_S = 2;
+#endif
 // under test: the configuration of run 18 (256 threads x 16 / 8 steps, 2 stages, early, MW 128)
 template <typename T, bool REV, bool SEG>
 __global__ void __launch_bounds__(256, 3)
     k_pipe(const T* a, const T* b, const uint8_t* rs, T* out, long long n, const double* cin,
            double* cout, double h0, void* status, long long slots, long long tb,
            unsigned long long epoch, int W) {
-  ls::scan_long3<T, REV, SEG, 256, sizeof(T) == 4 ? 16 : 8, 2, 128, 0, true>(
+  ls::scan_long3<T, REV, SEG, 256, sizeof(T) == 4 ? 16 : 8, STRESS_S, 128, 0, (STRESS_S > 1)>(
       a, b, rs, out, n, cin, cout, h0, status, slots, tb, epoch, W);
+}
+template <typename T, bool REV, bool SEG>
+static auto kfun() {
+  return k_pipe<T, REV, SEG>;
 }
 template <typename T, bool SEG>
 constexpr int pipe_smem() {
-  return ls::scan_long3_smem<T, 256 * (sizeof(T) == 4 ? 16 : 8), SEG, 2>();
+  return ls::scan_long3_smem<T, 256 * (sizeof(T) == 4 ? 16 : 8), SEG, STRESS_S>();
 }
 constexpr int PIPE_NT = 256;
 template <typename T>
@@ -74,9 +83,8 @@ constexpr int pipe_tile() {
 constexpr int PIPE_MW = 128;
 #else
 // under test: the entry points themselves (long.cuh ScanLong shape)
-#define k_pipe k_entry
 template <typename T, bool REV, bool SEG>
-static auto k_entry = [] {
+static auto kfun() {
   void (*k)(const T*, const T*, const uint8_t*, T*, long long, const double*, double*, double,
             void*, long long, long long, unsigned long long, int) = nullptr;
   if constexpr (sizeof(T) == 4) {
@@ -91,17 +99,17 @@ static auto k_entry = [] {
     if constexpr (REV && SEG) k = ls_scan_long_f64_rev_seg;
   }
   return k;
-}();
+}
 template <typename T, bool SEG>
 constexpr int pipe_smem() {
-  return ls::scan_long3_smem<T, ls::ScanLong<T>::TILE, SEG, ls::ScanLong<T>::S>();
+  return ls::ScanLong<T>::template smem<SEG>();
 }
-constexpr int PIPE_NT = LS_SCAN_LONG_NT;
+constexpr int PIPE_NT = ls::SCAN_LONG_NT;
 template <typename T>
 constexpr int pipe_tile() {
   return ls::ScanLong<T>::TILE;
 }
-constexpr int PIPE_MW = ls::LONG_MAX_WINDOW;
+constexpr int PIPE_MW = ls::SCAN_LONG_MAX_WINDOW;
 #endif
 
 struct Stat {
@@ -190,7 +198,7 @@ template <typename T, bool REV, bool SEG>
 static int resident() {
   static int nb = -1;
   if (nb < 0) {
-    auto k = k_pipe<T, REV, SEG>;
+    auto k = kfun<T, REV, SEG>();
     CK(cudaFuncSetAttribute(k, cudaFuncAttributeMaxDynamicSharedMemorySize, pipe_smem<T, SEG>()));
     CK(cudaOccupancyMaxActiveBlocksPerMultiprocessor(&nb, k, PIPE_NT, pipe_smem<T, SEG>()));
   }
@@ -205,7 +213,7 @@ static void launch_pipe(Data<T>& D, T* out, long long n, double* cout, int W, lo
   if (cap > 0) grid = std::min(grid, cap);
   Stat& s = D.s_pipe;
   s.epoch++;
-  k_pipe<T, REV, SEG><<<(unsigned)grid, PIPE_NT, pipe_smem<T, SEG>()>>>(
+  kfun<T, REV, SEG>()<<<(unsigned)grid, PIPE_NT, pipe_smem<T, SEG>()>>>(
       D.a, D.b, SEG ? D.rs : nullptr, out, n, D.c, cout, -0.7, s.base, s.slots, s.tickets,
       s.epoch, W);
   CK(cudaGetLastError());
@@ -328,7 +336,7 @@ int main(int argc, char** argv) {
 #ifdef LS_STRESS_ENTRY
          "entry points ls_scan_long_*",
 #else
-         "scan_long3 256 x IT, S 2, early",
+         STRESS_S > 1 ? "scan_long3 256 x IT, S 2, early" : "scan_long3 256 x IT, S 1",
 #endif
          pipe_tile<float>(), pipe_tile<double>(), PIPE_MW,
 #ifdef LS_PIPE_PRELUDE_RACE
