@@ -80,7 +80,10 @@ template <typename T>
 constexpr int pipe_tile() {
   return 256 * (sizeof(T) == 4 ? 16 : 8);
 }
-constexpr int PIPE_MW = 128;
+template <typename T>
+constexpr int pipe_mw() {
+  return 128;
+}
 #else
 // under test: the entry points themselves (long.cuh ScanLong shape)
 template <typename T, bool REV, bool SEG>
@@ -109,7 +112,10 @@ template <typename T>
 constexpr int pipe_tile() {
   return ls::ScanLong<T>::TILE;
 }
-constexpr int PIPE_MW = ls::SCAN_LONG_MAX_WINDOW;
+template <typename T>
+constexpr int pipe_mw() {
+  return ls::ScanLong<T>::MW;
+}
 #endif
 
 struct Stat {
@@ -331,14 +337,14 @@ int main(int argc, char** argv) {
   const long long nmax = tiny ? 40000 : 4200000;
   g_f32.init(nmax, rng);
   g_f64.init(nmax, rng);
-  printf("device %s, %d SMs; kernel under test: %s, tiles %d / %d steps, MW %d%s\n", prop.name,
+  printf("device %s, %d SMs; kernel under test: %s, tiles %d / %d steps, MW %d (f32)%s\n", prop.name,
          g_sms,
 #ifdef LS_STRESS_ENTRY
          "entry points ls_scan_long_*",
 #else
          STRESS_S > 1 ? "scan_long3 256 x IT, S 2, early" : "scan_long3 256 x IT, S 1",
 #endif
-         pipe_tile<float>(), pipe_tile<double>(), PIPE_MW,
+         pipe_tile<float>(), pipe_tile<double>(), pipe_mw<float>(),
 #ifdef LS_PIPE_PRELUDE_RACE
          " (WITHOUT the prelude barrier)"
 #else
@@ -361,8 +367,9 @@ int main(int argc, char** argv) {
          "segmentation, %d runs each\n", reps);
   for (int f64 = 1; f64 >= 0; --f64)
     for (int rs = 0; rs < 4; ++rs)
-      for (int W : {7, 1, 64, std::min(128, PIPE_MW)})
-        run_any(f64, rs >> 1, rs & 1, 3000017, W, 0, reps, true);
+      for (int W : {7, 1, 64, 128})
+        run_any(f64, rs >> 1, rs & 1, 3000017,
+                std::min(W, f64 ? pipe_mw<double>() : pipe_mw<float>()), 0, reps, true);
   printf("after the fixed cases: failures %lld, runs %lld, repeats differing %lld\n", g_fail,
          g_runs, g_bitdiff);
   printf("== %d random cases, 5 runs each (only failures printed)\n", nrand);
@@ -379,7 +386,7 @@ int main(int argc, char** argv) {
         n = std::max(1LL, std::min(n, nmax));
       }
     }
-    const int W = 1 + rng() % PIPE_MW;
+    const int W = 1 + rng() % (f64 ? pipe_mw<double>() : pipe_mw<float>());
     const long long caps[] = {0, 0, 0, 1, 2, 3, 5, 17, 40};
     const long long cap = caps[rng() % 9];
     run_any(f64, rev, seg, n, W, cap, 5, false);

@@ -1018,7 +1018,8 @@ LS_DEV void scan_long3(const T* __restrict__ a, const T* __restrict__ b,
 }
 
 // The width-1 scan entry points (gpu/perf/NOTES.md runs 17-19): 256 threads x 16 (float) or
-// 8 (double) steps, 2 stages, early aggregates, windows up to 128; 3 blocks per SM on Hopper.
+// 8 (double) steps, 2 stages, early aggregates, 3 blocks per SM on Hopper; windows up to 128
+// (float) or 64 (double: the look-back words of 128 cost it a quarter of its speed, run 19).
 // cp.async needs sm_80: before that the stages are plain loads, and the 64 KiB of shared memory
 // per block of sm_75 hold one stage, so those builds run the persistent scan without overlap
 // (S = 1). ls_info reports the stages compiled for the device, and the host sizes the dynamic
@@ -1037,6 +1038,7 @@ struct ScanLong {
   static constexpr int TILE = NT * IT;
   static constexpr int S = SCAN_LONG_STAGES;
   static constexpr bool EARLY = S > 1;
+  static constexpr int MW = sizeof(T) == 4 ? SCAN_LONG_MAX_WINDOW : 64;  // largest window
   template <bool SEG>
   static __host__ __device__ constexpr int smem() {
     return scan_long3_smem<T, TILE, SEG, S>();

@@ -31,9 +31,9 @@
                                    double h0, void* status, long long slots,                   \
                                    long long ticket_base, unsigned long long epoch, int W) {   \
     typedef ls::ScanLong<T> SL;                                                                \
-    ls::scan_long3<T, REV, SEG, SL::NT, SL::IT, ls::SCAN_LONG_STAGES, ls::SCAN_LONG_MAX_WINDOW,  \
-                   0, SL::EARLY>(a, b, rs, out, n, carry_in, carry_out, h0, status, slots,     \
-                                 ticket_base, epoch, W);                                       \
+    ls::scan_long3<T, REV, SEG, SL::NT, SL::IT, ls::SCAN_LONG_STAGES, SL::MW, 0, SL::EARLY>(    \
+                   a, b, rs, out, n, carry_in, carry_out, h0, status, slots, ticket_base, epoch, \
+                   W);                                                                         \
   }                                                                                            \
   extern "C" __global__ void __launch_bounds__(LS_LONG_NT)                                     \
       ls_reduce_long_##P##_##D##_##S(const T* a, const T* b, const uint8_t* rs, long long n,   \
@@ -165,9 +165,11 @@ extern "C" __global__ void ls_info(int* out) {
     out[24] = ls::backward_long2_smem<double, LS_NT * ls::Long<double>::BIT, false>();
     out[25] = ls::backward_wide2_smem<float, LS_WIDE_BWD_NT, ls::Wide<float>::BL, ls::Wide<float>::V>();
     out[26] = ls::backward_wide2_smem<double, LS_WIDE_BWD_NT, ls::Wide<double>::BL, ls::Wide<double>::V>();
-    // width-1 scan: largest window, stages in shared memory (2; 1 before sm_80), threads per block
-    out[27] = ls::SCAN_LONG_MAX_WINDOW;
+    // width-1 scan: largest window (float), stages in shared memory (2; 1 before sm_80), threads
+    // per block, largest window (double)
+    out[27] = ls::ScanLong<float>::MW;
     out[28] = ls::SCAN_LONG_STAGES;
     out[29] = ls::SCAN_LONG_NT;
+    out[30] = ls::ScanLong<double>::MW;
   }
 }

@@ -76,7 +76,10 @@ final class GpuBackend extends Backend {
     static final long DEFAULT_CHUNK_BYTES = 64L << 20;
     static final int DEFAULT_WINDOW_LONG = 32;
     static final int DEFAULT_WINDOW_WIDE = 1;
-    /** 128 tiles of 4096 / 2048 steps (gpu/perf/NOTES.md runs 17-19). */
+    /**
+     * 128 tiles of 4096 steps for float32; float64 caps it at 64 tiles of 2048
+     * ({@link Kernels#scanMaxWindow}; gpu/perf/NOTES.md runs 17-19).
+     */
     static final int DEFAULT_WINDOW_SCAN = 128;
 
     static Config defaults() {

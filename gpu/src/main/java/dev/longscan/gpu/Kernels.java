@@ -41,6 +41,15 @@ final class Kernels {
   /** Largest look-back windows (tiles) the kernels accept: width-1 backward, width-1 scan, wide. */
   static final int LONG_MAX_WINDOW = 64;
   static final int SCAN_LONG_MAX_WINDOW = 128;
+
+  /**
+   * Largest window of the width-1 scan kernel of a precision: 128 tiles for float32, 64 for
+   * float64 (its look-back words for 128 cost registers and a quarter of its speed); larger
+   * configured windows are capped to it.
+   */
+  static int scanMaxWindow(boolean f32) {
+    return f32 ? SCAN_LONG_MAX_WINDOW : 64;
+  }
   static final int WIDE_MAX_WINDOW = 8;
 
   /** Every launch in this JVM (tests check that rejected calls launch nothing). */
@@ -129,7 +138,7 @@ final class Kernels {
     Cuda.check(cuMemAlloc(p, 256), "cuMemAlloc(256 B) " + where);
     try {
       launch("ls_info", 1, 1, null, p);
-      int[] info = new int[30];
+      int[] info = new int[31];
       Cuda.check(cuMemcpyDtoH(Pointer.to(info), p, 4 * info.length), "reading ls_info " + where);
       int[] expected = {LAYOUT_VERSION, rows(Op.SCAN, true, false), rows(Op.SCAN, false, false),
           rows(Op.BACKWARD, true, false), rows(Op.BACKWARD, false, false),
@@ -140,7 +149,8 @@ final class Kernels {
           rows(Op.REDUCE, false, true), WIDE_BWD_NT, smem(Op.SCAN, true, false, false),
           smem(Op.SCAN, false, false, false), smem(Op.BACKWARD, true, false, false),
           smem(Op.BACKWARD, false, false, false), smem(Op.BACKWARD, true, true, false),
-          smem(Op.BACKWARD, false, true, false), SCAN_LONG_MAX_WINDOW, info[28], SCAN_LONG_NT};
+          smem(Op.BACKWARD, false, true, false), scanMaxWindow(true), info[28], SCAN_LONG_NT,
+          scanMaxWindow(false)};
       // the width-1 scan's stages depend on the device's architecture (see long.cuh ScanLong)
       if (info[28] == 1 || info[28] == 2) {
         scanStages = info[28];
@@ -283,7 +293,7 @@ final class Kernels {
       int grid = grid(Math.min(tiles, scanResident[f32 ? 0 : 1][rev ? 1 : 0][seg ? 1 : 0]));
       s.tickets += tiles + grid;
       launchSmem(f, grid, SCAN_LONG_NT, scanSmem(f32, seg), st, a, b, restarts, out, n, carryIn,
-          carryOut, h0Scalar, s.base, s.slots, base, epoch, window);
+          carryOut, h0Scalar, s.base, s.slots, base, epoch, Math.min(window, scanMaxWindow(f32)));
     } else {
       int grid = grid(tiles);
       s.tickets += tiles;

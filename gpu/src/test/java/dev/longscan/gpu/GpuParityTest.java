@@ -7,11 +7,11 @@ import org.junit.jupiter.api.Tag;
 
 /**
  * The core parity suite against the shared GPU backend (default configuration: one chunk for
- * every size tried here, look-back windows 128 tiles for the width-1 scan, 32 for the width-1
- * backward), with sizes around the kernels' tiles (width 1: scan 4096 / 2048 steps for float32 /
+ * every size tried here, look-back windows 128 / 64 tiles for the float32 / float64 width-1
+ * scan, 32 for the width-1 backward), with sizes around the kernels' tiles (width 1: scan 4096 / 2048 steps for float32 /
  * float64, reduce 8192 / 4096, backward 4096 / 2048; wide: 128 steps, backward 32) and one large
  * enough for the scan's look-back to reach a full window of predecessors in both precisions
- * (260 tiles of 4096 steps, 520 of 2048: beyond the window of 128; in float64 more tiles than
+ * (260 tiles of 4096 steps, 520 of 2048: beyond the windows; in float64 more tiles than
  * the persistent scan's resident blocks even on an H200, 396, so that blocks take several tiles).
  */
 @Tag("gpu")
