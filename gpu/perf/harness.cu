@@ -52,6 +52,14 @@ __global__ void __launch_bounds__(NT, MINB)
                                                           slots, tb, epoch, W);
 }
 
+template <typename T, bool REV, bool SEG>
+__global__ void __launch_bounds__(512, 2)
+    k_scan_reg(const T* a, const T* b, const uint8_t* rs, T* out, long long n, const double* cin,
+               double* cout, double h0, void* status, long long slots, long long tb,
+               unsigned long long epoch, int W) {
+  ls::scan_long<T, REV, SEG>(a, b, rs, out, n, cin, cout, h0, status, slots, tb, epoch, W);
+}
+
 template <typename T, bool REV, bool SEG, int NT, int IT, int S, int MW, int LB, bool EARLY,
           int MINB>
 __global__ void __launch_bounds__(NT, MINB)
@@ -197,19 +205,9 @@ static ScanL<T> scan3(bool print = false) {
 
 template <typename T, bool REV, bool SEG>
 static ScanL<T> scan_old() {
-  void (*k)(const T*, const T*, const uint8_t*, T*, long long, const double*, double*, double,
-            void*, long long, long long, unsigned long long, int);
-  if constexpr (sizeof(T) == 4) {
-    if constexpr (!REV && !SEG) k = ls_scan_long_f32_fwd_plain;
-    if constexpr (!REV && SEG) k = ls_scan_long_f32_fwd_seg;
-    if constexpr (REV && !SEG) k = ls_scan_long_f32_rev_plain;
-    if constexpr (REV && SEG) k = ls_scan_long_f32_rev_seg;
-  } else {
-    if constexpr (!REV && !SEG) k = ls_scan_long_f64_fwd_plain;
-    if constexpr (!REV && SEG) k = ls_scan_long_f64_fwd_seg;
-    if constexpr (REV && !SEG) k = ls_scan_long_f64_rev_plain;
-    if constexpr (REV && SEG) k = ls_scan_long_f64_rev_seg;
-  }
+  // the register kernel (the width-1 scan entry point up to layout 6; since layout 7 the entry
+  // points run scan_long3)
+  auto k = k_scan_reg<T, REV, SEG>;
   constexpr int NT = ls::Long<T>::NT, TILE = NT * ls::Long<T>::IT;
   return [=](const T* a, const T* b, const uint8_t* rs, T* out, long long n, const double* cin,
              double* cout, double h0, Stat& s, int W) {

@@ -20,16 +20,20 @@
 // The backward kernels are the staged ones (tiles in shared memory, see long.cuh / wide.cuh):
 // width 1, 256 threads x 16 (float) or 8 (double) steps, 4 blocks per SM (3 arrays of 18 KiB
 // each); wide, 4 warps x 8 rows of 64 (float) or 32 (double) channels, 8 blocks per SM. The
-// width-1 scan keeps the register kernel: no staged variant measured faster (gpu/perf/NOTES.md).
+// width-1 scan is the pipelined persistent scan (long.cuh scan_long3, ScanLong): the host
+// launches min(tiles, resident blocks) blocks, which take tiles by ticket until one past the end
+// (a launch consumes tiles + blocks tickets), with ScanLong::smem bytes of dynamic shared memory.
 
 #define LS_LONG(P, T, D, REV, S, SEG)                                                          \
-  extern "C" __global__ void __launch_bounds__(LS_LONG_NT, 2)                                  \
+  extern "C" __global__ void __launch_bounds__(ls::SCAN_LONG_NT, 3)                            \
       ls_scan_long_##P##_##D##_##S(const T* a, const T* b, const uint8_t* rs, T* out,          \
                                    long long n, const double* carry_in, double* carry_out,     \
                                    double h0, void* status, long long slots,                   \
                                    long long ticket_base, unsigned long long epoch, int W) {   \
-    ls::scan_long<T, REV, SEG>(a, b, rs, out, n, carry_in, carry_out, h0, status, slots,       \
-                               ticket_base, epoch, W);                                         \
+    typedef ls::ScanLong<T> SL;                                                                \
+    ls::scan_long3<T, REV, SEG, SL::NT, SL::IT, ls::SCAN_LONG_STAGES, SL::MW, 0, SL::EARLY>(    \
+                   a, b, rs, out, n, carry_in, carry_out, h0, status, slots, ticket_base, epoch, \
+                   W);                                                                         \
   }                                                                                            \
   extern "C" __global__ void __launch_bounds__(LS_LONG_NT)                                     \
       ls_reduce_long_##P##_##D##_##S(const T* a, const T* b, const uint8_t* rs, long long n,   \
@@ -128,12 +132,12 @@ extern "C" __global__ void __launch_bounds__(LS_NT)
 }
 
 // Layout version and tile shapes, for the host to check against its own constants.
-#define LS_LAYOUT_VERSION 6
+#define LS_LAYOUT_VERSION 7
 extern "C" __global__ void ls_info(int* out) {
   if (threadIdx.x == 0 && blockIdx.x == 0) {
     out[0] = LS_LAYOUT_VERSION;
-    out[1] = ls::Long<float>::NT * ls::Long<float>::IT;
-    out[2] = ls::Long<double>::NT * ls::Long<double>::IT;
+    out[1] = ls::ScanLong<float>::TILE;
+    out[2] = ls::ScanLong<double>::TILE;
     out[3] = ls::Long<float>::BNT * ls::Long<float>::BIT;
     out[4] = ls::Long<double>::BNT * ls::Long<double>::BIT;
     out[5] = (ls::Wide<float>::NT / 32) * ls::Wide<float>::L;
@@ -153,12 +157,19 @@ extern "C" __global__ void ls_info(int* out) {
     out[19] = (ls::Wide<double>::NT / 32) * ls::Wide<double>::RL;
     out[20] = LS_WIDE_BWD_NT;
     // dynamic shared memory of the staged launches (bytes; segmented width-1 launches add one
-    // byte per step of the tile): width-1 scan (0: register kernel), backward, wide backward
-    out[21] = 0;
-    out[22] = 0;
+    // byte per step of the tile and stage): width-1 scan (depends on the stages compiled for the
+    // device, out[28]), backward, wide backward
+    out[21] = ls::ScanLong<float>::smem<false>();
+    out[22] = ls::ScanLong<double>::smem<false>();
     out[23] = ls::backward_long2_smem<float, LS_NT * ls::Long<float>::BIT, false>();
     out[24] = ls::backward_long2_smem<double, LS_NT * ls::Long<double>::BIT, false>();
     out[25] = ls::backward_wide2_smem<float, LS_WIDE_BWD_NT, ls::Wide<float>::BL, ls::Wide<float>::V>();
     out[26] = ls::backward_wide2_smem<double, LS_WIDE_BWD_NT, ls::Wide<double>::BL, ls::Wide<double>::V>();
+    // width-1 scan: largest window (float), stages in shared memory (2; 1 before sm_80), threads
+    // per block, largest window (double)
+    out[27] = ls::ScanLong<float>::MW;
+    out[28] = ls::SCAN_LONG_STAGES;
+    out[29] = ls::SCAN_LONG_NT;
+    out[30] = ls::ScanLong<double>::MW;
   }
 }

@@ -67,7 +67,7 @@ final class Device {
     CUmodule module = new CUmodule();
     Cuda.check(cuModuleLoadData(module, Fatbin.image()), "cuModuleLoadData(longscan.fatbin) "
         + where);
-    kernels = new Kernels(module, where);
+    kernels = new Kernels(module, where, multiprocessors);
     pool = new DevicePool(where, totalMemory / 4);
   }
 

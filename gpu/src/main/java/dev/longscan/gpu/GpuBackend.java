@@ -35,12 +35,20 @@ final class GpuBackend extends Backend {
     final long memoryBudget;
     /** Stage through pinned buffers (true) or copy from pageable Java arrays (false). */
     final boolean pinned;
-    /** Look-back window in tiles, width 1. */
+    /** Look-back window in tiles, width-1 backward. */
     final int windowLong;
+    /** Look-back window in tiles, width-1 scan (and chunk apply). */
+    final int windowScan;
     /** Look-back window in tiles, wide. */
     final int windowWide;
 
+    /** A configuration whose width-1 scan uses the backward's window {@code windowLong}. */
     Config(long chunkBytes, long memoryBudget, boolean pinned, int windowLong, int windowWide) {
+      this(chunkBytes, memoryBudget, pinned, windowLong, windowWide, windowLong);
+    }
+
+    Config(long chunkBytes, long memoryBudget, boolean pinned, int windowLong, int windowWide,
+        int windowScan) {
       if (chunkBytes < 1 || memoryBudget < 0) {
         throw new LongscanException("expected chunkBytes >= 1 and memoryBudget >= 0, found "
             + chunkBytes + " and " + memoryBudget);
@@ -48,6 +56,10 @@ final class GpuBackend extends Backend {
       if (windowLong < 1 || windowLong > Kernels.LONG_MAX_WINDOW) {
         throw new LongscanException("expected a look-back window (longscan.gpu.window.long) in [1, "
             + Kernels.LONG_MAX_WINDOW + "], found " + windowLong);
+      }
+      if (windowScan < 1 || windowScan > Kernels.SCAN_LONG_MAX_WINDOW) {
+        throw new LongscanException("expected a look-back window (longscan.gpu.window.scan) in [1, "
+            + Kernels.SCAN_LONG_MAX_WINDOW + "], found " + windowScan);
       }
       if (windowWide < 1 || windowWide > Kernels.WIDE_MAX_WINDOW) {
         throw new LongscanException("expected a look-back window (longscan.gpu.window.wide) in [1, "
@@ -58,19 +70,27 @@ final class GpuBackend extends Backend {
       this.pinned = pinned;
       this.windowLong = windowLong;
       this.windowWide = windowWide;
+      this.windowScan = windowScan;
     }
 
     static final long DEFAULT_CHUNK_BYTES = 64L << 20;
     static final int DEFAULT_WINDOW_LONG = 32;
     static final int DEFAULT_WINDOW_WIDE = 1;
+    /**
+     * 128 tiles of 4096 steps for float32; float64 caps it at 64 tiles of 2048
+     * ({@link Kernels#scanMaxWindow}; gpu/perf/NOTES.md runs 17-19).
+     */
+    static final int DEFAULT_WINDOW_SCAN = 128;
 
     static Config defaults() {
-      return new Config(DEFAULT_CHUNK_BYTES, 0, true, DEFAULT_WINDOW_LONG, DEFAULT_WINDOW_WIDE);
+      return new Config(DEFAULT_CHUNK_BYTES, 0, true, DEFAULT_WINDOW_LONG, DEFAULT_WINDOW_WIDE,
+          DEFAULT_WINDOW_SCAN);
     }
 
     /**
      * longscan.gpu.chunkBytes, longscan.gpu.memoryBudget, longscan.gpu.hostMemory
-     * (pinned|pageable), longscan.gpu.window.long, longscan.gpu.window.wide.
+     * (pinned|pageable), longscan.gpu.window.long (width-1 backward), longscan.gpu.window.scan
+     * (width-1 scan), longscan.gpu.window.wide.
      */
     static Config fromSystemProperties() {
       String hm = System.getProperty("longscan.gpu.hostMemory", "pinned");
@@ -81,11 +101,12 @@ final class GpuBackend extends Backend {
       return new Config(Long.getLong("longscan.gpu.chunkBytes", DEFAULT_CHUNK_BYTES),
           Long.getLong("longscan.gpu.memoryBudget", 0L), hm.equals("pinned"),
           Integer.getInteger("longscan.gpu.window.long", DEFAULT_WINDOW_LONG),
-          Integer.getInteger("longscan.gpu.window.wide", DEFAULT_WINDOW_WIDE));
+          Integer.getInteger("longscan.gpu.window.wide", DEFAULT_WINDOW_WIDE),
+          Integer.getInteger("longscan.gpu.window.scan", DEFAULT_WINDOW_SCAN));
     }
 
     Config with(long chunkBytes, long memoryBudget, boolean pinned) {
-      return new Config(chunkBytes, memoryBudget, pinned, windowLong, windowWide);
+      return new Config(chunkBytes, memoryBudget, pinned, windowLong, windowWide, windowScan);
     }
   }
 
@@ -318,7 +339,7 @@ final class GpuBackend extends Backend {
       CUdeviceptr h0d = state.withByteOffset(16L * w);
       upload(c, state, carry, new double[w], h0);
       Kernels.Status st = status(c, Kernels.slots(Kernels.Op.SCAN, f32, rows, w), f32);
-      int window = w == 1 ? config.windowLong : config.windowWide;
+      int window = w == 1 ? config.windowScan : config.windowWide;
       Pipeline.run(c, config.pinned, ins, outs, n, rows, rev, (j, lo, hi, in, outp) ->
           k.scan(c.lane.compute, f32, rev, seg, in[0], in[1], seg ? in[2] : null, outp[0],
               hi - lo, w, carries[j & 1], carries[(j + 1) & 1], h0[0], h0d, st, window));

@@ -234,12 +234,13 @@ final class GpuBenchmark {
     CUdeviceptr carry = alloc(16);
     Cuda.check(jcuda.driver.JCudaDriver.cuMemsetD8Async(carry, (byte) 0, 16, st), "memset");
     Kernels.Status status = status(Kernels.slots(Kernels.Op.SCAN, f32, n, 1), f32);
-    int[] windows = f32 ? new int[] {16, 32, 64} : new int[] {32, 64};
+    int[] windows = f32 ? new int[] {32, 64, 128} : new int[] {32, 64};
+    int def = Math.min(GpuBackend.Config.DEFAULT_WINDOW_SCAN, Kernels.scanMaxWindow(f32));
     for (int w : windows) {
       double ms = time(sets, s -> k.scan(st, f32, false, false, a[s], b[s], null, h[s], n, 1,
           carry, carry.withByteOffset(8), 0.0, null, status, w));
       row((f32 ? "fp32" : "fp64") + " forward scan, width 1, window " + w, n, 3L * eb * n, ms,
-          ratio(3L * eb * n, ms), w == GpuBackend.Config.DEFAULT_WINDOW_LONG ? "default window"
+          ratio(3L * eb * n, ms), w == def ? "default window"
               : "");
     }
     if (f32) {
@@ -258,7 +259,7 @@ final class GpuBenchmark {
     int m = (int) Math.min(n, Integer.MAX_VALUE - 8);
     float[] first = download(h, m);
     k.scan(st, true, false, false, a, b, null, h, n, 1, carry, carry.withByteOffset(8), 0.0, null,
-        status, GpuBackend.Config.DEFAULT_WINDOW_LONG);
+        status, GpuBackend.Config.DEFAULT_WINDOW_SCAN);
     Cuda.check(cuStreamSynchronize(st), "sync");
     float[] again = download(h, m);
     boolean same = Arrays.equals(first, again);

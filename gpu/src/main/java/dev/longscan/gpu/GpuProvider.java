@@ -15,7 +15,7 @@ import dev.longscan.BackendUnavailableException;
  * the CPU. Tunables are read from system properties when a device is first opened: {@code
  * longscan.gpu.chunkBytes}, {@code longscan.gpu.memoryBudget}, {@code longscan.gpu.hostMemory}
  * ({@code pinned} or {@code pageable}), {@code longscan.gpu.window.long}, {@code
- * longscan.gpu.window.wide}.
+ * longscan.gpu.window.scan}, {@code longscan.gpu.window.wide}.
  */
 public final class GpuProvider implements BackendProvider {
   private static final Backend[] SHARED = new Backend[64];

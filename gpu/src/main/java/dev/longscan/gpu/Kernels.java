@@ -7,6 +7,7 @@ import static jcuda.driver.JCudaDriver.cuMemFree;
 import static jcuda.driver.JCudaDriver.cuMemcpyDtoH;
 import static jcuda.driver.JCudaDriver.cuMemsetD8Async;
 import static jcuda.driver.JCudaDriver.cuModuleGetFunction;
+import static jcuda.driver.JCudaDriver.cuOccupancyMaxActiveBlocksPerMultiprocessor;
 
 import dev.longscan.LongscanException;
 import java.util.HashMap;
@@ -25,14 +26,30 @@ import jcuda.driver.CUstream;
  * those compiled into the fatbin, which {@link #Kernels} checks through {@code ls_info}.
  */
 final class Kernels {
-  static final int LAYOUT_VERSION = 6;
+  static final int LAYOUT_VERSION = 7;
   static final int NT = 256;
+  /** Threads per block of the width-1 chunk reduce. */
   static final int LONG_NT = 512;
+  /**
+   * Threads per block of the width-1 scan: the pipelined persistent kernel (long.cuh scan_long3),
+   * launched with min(tiles, resident blocks) blocks that take tiles by ticket.
+   */
+  static final int SCAN_LONG_NT = 256;
   /** Threads per block of the wide backward kernels. */
   static final int WIDE_BWD_NT = 128;
   static final int FOLD_NT = 1024;
-  /** Largest look-back windows (tiles) the kernels accept. */
+  /** Largest look-back windows (tiles) the kernels accept: width-1 backward, width-1 scan, wide. */
   static final int LONG_MAX_WINDOW = 64;
+  static final int SCAN_LONG_MAX_WINDOW = 128;
+
+  /**
+   * Largest window of the width-1 scan kernel of a precision: 128 tiles for float32, 64 for
+   * float64 (its look-back words for 128 cost registers and a quarter of its speed); larger
+   * configured windows are capped to it.
+   */
+  static int scanMaxWindow(boolean f32) {
+    return f32 ? SCAN_LONG_MAX_WINDOW : 64;
+  }
   static final int WIDE_MAX_WINDOW = 8;
 
   /** Every launch in this JVM (tests check that rejected calls launch nothing). */
@@ -40,8 +57,12 @@ final class Kernels {
 
   private final Map<String, CUfunction> functions = new HashMap<>();
   private final String where;
+  /** Tiles the width-1 scan keeps in shared memory per block (2; 1 on devices before sm_80). */
+  private int scanStages;
+  /** Resident blocks of the width-1 scan kernels on this device, by [f32][rev][seg]. */
+  private final int[][][] scanResident = new int[2][2][2];
 
-  Kernels(CUmodule module, String where) {
+  Kernels(CUmodule module, String where, int multiprocessors) {
     this.where = where;
     for (String op : new String[] {"scan", "reduce", "backward"}) {
       for (String shape : new String[] {"long", "wide"}) {
@@ -66,7 +87,7 @@ final class Kernels {
         for (boolean f32 : new boolean[] {true, false}) {
           for (boolean rev : new boolean[] {false, true}) {
             for (boolean seg : new boolean[] {false, true}) {
-              int bytes = smem(o, f32, wide, seg);
+              int bytes = o == Op.SCAN && !wide ? scanSmem(f32, seg) : smem(o, f32, wide, seg);
               if (bytes == 0) {
                 continue;
               }
@@ -84,6 +105,26 @@ final class Kernels {
         }
       }
     }
+    for (int p = 0; p < 2; p++) {
+      for (int r = 0; r < 2; r++) {
+        for (int g = 0; g < 2; g++) {
+          scanResident[p][r][g] = resident(name("scan", false, p == 0, r == 1, g == 1),
+              scanSmem(p == 0, g == 1), multiprocessors);
+        }
+      }
+    }
+  }
+
+  /** Blocks of the width-1 scan that fit on the device at once (its persistent grid). */
+  private int resident(String name, int smem, int multiprocessors) {
+    int[] nb = new int[1];
+    Cuda.check(cuOccupancyMaxActiveBlocksPerMultiprocessor(nb, functions.get(name), SCAN_LONG_NT,
+        smem), "cuOccupancyMaxActiveBlocksPerMultiprocessor(" + name + ") " + where);
+    if (nb[0] < 1) {
+      throw new LongscanException("expected at least one resident block of " + name + " ("
+          + SCAN_LONG_NT + " threads, " + smem + " B of shared memory) " + where + ", found 0");
+    }
+    return nb[0] * Math.max(1, multiprocessors);
   }
 
   private void load(CUmodule module, String name) {
@@ -97,7 +138,7 @@ final class Kernels {
     Cuda.check(cuMemAlloc(p, 256), "cuMemAlloc(256 B) " + where);
     try {
       launch("ls_info", 1, 1, null, p);
-      int[] info = new int[27];
+      int[] info = new int[31];
       Cuda.check(cuMemcpyDtoH(Pointer.to(info), p, 4 * info.length), "reading ls_info " + where);
       int[] expected = {LAYOUT_VERSION, rows(Op.SCAN, true, false), rows(Op.SCAN, false, false),
           rows(Op.BACKWARD, true, false), rows(Op.BACKWARD, false, false),
@@ -108,7 +149,14 @@ final class Kernels {
           rows(Op.REDUCE, false, true), WIDE_BWD_NT, smem(Op.SCAN, true, false, false),
           smem(Op.SCAN, false, false, false), smem(Op.BACKWARD, true, false, false),
           smem(Op.BACKWARD, false, false, false), smem(Op.BACKWARD, true, true, false),
-          smem(Op.BACKWARD, false, true, false)};
+          smem(Op.BACKWARD, false, true, false), scanMaxWindow(true), info[28], SCAN_LONG_NT,
+          scanMaxWindow(false)};
+      // the width-1 scan's stages depend on the device's architecture (see long.cuh ScanLong)
+      if (info[28] == 1 || info[28] == 2) {
+        scanStages = info[28];
+        expected[21] = scanSmem(true, false);
+        expected[22] = scanSmem(false, false);
+      }
       if (!java.util.Arrays.equals(info, expected)) {
         throw new LongscanException("expected kernel layout " + java.util.Arrays.toString(expected)
             + " in the fatbin " + where + ", found " + java.util.Arrays.toString(info)
@@ -127,7 +175,8 @@ final class Kernels {
   /** Steps per tile: width 1, threads × items per thread; wide, warps × steps per warp. */
   static int rows(Op op, boolean f32, boolean wide) {
     if (!wide) {
-      return op == Op.BACKWARD ? NT * (f32 ? 16 : 8) : LONG_NT * (f32 ? 16 : 8);
+      int it = f32 ? 16 : 8;
+      return op == Op.BACKWARD ? NT * it : op == Op.SCAN ? SCAN_LONG_NT * it : LONG_NT * it;
     }
     return op == Op.BACKWARD ? (WIDE_BWD_NT / 32) * 8 : 8 * 16;
   }
@@ -150,6 +199,16 @@ final class Kernels {
       return 3 * rows(op, f32, true) * 32 * 8;
     }
     return 0;
+  }
+
+  /**
+   * Dynamic shared memory (bytes) of the width-1 scan: per stage, a and b of the tile in 16-byte
+   * units with one padding unit after every 8, plus one flag byte per step when segmented.
+   */
+  int scanSmem(boolean f32, boolean seg) {
+    int tile = rows(Op.SCAN, f32, false);
+    int units = tile * (f32 ? 4 : 8) / 16;
+    return scanStages * (2 * (units + units / 8) * 16 + (seg ? tile : 0));
   }
   /** Channels per lane in the wide kernels (a group of tiles spans 32 × this many channels). */
   static int wideLanes(boolean f32) {
@@ -229,12 +288,15 @@ final class Kernels {
     long epoch = ++s.epoch;
     long base = s.tickets;
     String f = name("scan", wide, f32, rev, seg);
-    int grid = grid(tiles);
-    s.tickets += tiles;
     if (!wide) {
-      launch(f, grid, LONG_NT, st, a, b, restarts, out, n, carryIn, carryOut, h0Scalar, s.base,
-          s.slots, base, epoch, window);
+      // persistent: every block takes one ticket past the last tile before it stops
+      int grid = grid(Math.min(tiles, scanResident[f32 ? 0 : 1][rev ? 1 : 0][seg ? 1 : 0]));
+      s.tickets += tiles + grid;
+      launchSmem(f, grid, SCAN_LONG_NT, scanSmem(f32, seg), st, a, b, restarts, out, n, carryIn,
+          carryOut, h0Scalar, s.base, s.slots, base, epoch, Math.min(window, scanMaxWindow(f32)));
     } else {
+      int grid = grid(tiles);
+      s.tickets += tiles;
       launch(f, grid, NT, st, a, b, restarts, out, n, width, carryIn, carryOut, h0, s.base,
           s.slots, base, epoch, window);
     }
