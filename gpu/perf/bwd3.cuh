@@ -7,7 +7,7 @@
 // same tile shape and W.
 //
 // Per stage: a, h, g (and the step flags) of the tile, then 2 NW values: a at next(t) of each
-// warp's extreme step and h at prev(t) of the other, copied asynchronously with the tile
+// warp's extreme step and h at prev(t) of the other, copied asynchronously with the tile (where
 // backward_long2 reads them with plain loads, which would sit in the pipeline's chain).
 //
 // Result (run 20): validates (bitwise equal to backward_long2 of the same shape and window) but
