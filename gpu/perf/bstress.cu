@@ -9,6 +9,9 @@
 //   -DBS_S1: the kernel under test with one stage, not early (the form for sm_75)
 //   -DBS_STRESS_OVL: the kernel under test with OVL (look-back before the next tile's wait)
 //   -DBS_OVL (with BS_BENCH): also time the OVL variants
+//   -DBS_R21B (with BS_BENCH): also backward_long4 HPRE 0 with MW 256, and more repeats
+//   -DBS_NOH [-DBS_HPRE=0|1|2] [-DBS_S=2|3] [-DBS_MINB=k]: the kernel under test is bwd4.cuh
+//     backward_long4 (h not staged; NOTES.md run 21), default HPRE 1, S 2, MINB 3
 //
 // Stress: every run of the kernel under test (256 x 16 / 8, S 2, early, MW 128 / 64) is checked
 // bitwise against backward_long2 with the same tile shape and window (∂a, ∂b, the per-tile g0
@@ -20,6 +23,7 @@
 // sizes run several tiles per block). One status buffer per kernel is reused across launches.
 #include "../src/main/cuda/longscan.cu"
 #include "bwd3.cuh"
+#include "bwd4.cuh"
 
 #include <cuda_runtime.h>
 
@@ -57,6 +61,11 @@ template <typename T, bool REV, bool SEG, int NT, int IT, int S, int MW, bool EA
           bool OVL = false>
 __global__ void __launch_bounds__(NT, MINB) k_bwd3(BWD_ARGS) {
   ls::backward_long3<T, REV, SEG, NT, IT, S, MW, 0, EARLY, OVL>(BWD_PASS);
+}
+template <typename T, bool REV, bool SEG, int NT, int IT, int S, int MW, bool EARLY, int MINB,
+          int HPRE>
+__global__ void __launch_bounds__(NT, MINB) k_bwd4(BWD_ARGS) {
+  ls::backward_long4<T, REV, SEG, NT, IT, S, MW, 0, EARLY, HPRE>(BWD_PASS);
 }
 template <typename T, bool REV, bool SEG, int NT, int IT, int MW, int MINB>
 __global__ void __launch_bounds__(NT, MINB) k_bwd2(BWD_ARGS) {
@@ -137,6 +146,31 @@ static Launcher<T> mk3(bool print) {
   char nm[160];
   snprintf(nm, sizeof nm, "bwd3 %s %s %s %d x %d, S %d, %s, MW %d", sizeof(T) == 4 ? "f32" : "f64",
            REV ? "rev" : "fwd", SEG ? "seg" : "plain", NT, IT, S, EARLY ? (OVL ? "early, ovl" : "early") : "not early", MW);
+  L.name = nm;
+  if (print)
+    printf("[%s: %d regs, %d B local, smem %d B, %d blocks/SM]\n", nm, fa.numRegs,
+           (int)fa.localSizeBytes, L.smem, nb);
+  return L;
+}
+template <typename T, bool REV, bool SEG, int NT, int IT, int S, int MW, bool EARLY, int MINB,
+          int HPRE>
+static Launcher<T> mk4(bool print) {
+  Launcher<T> L;
+  L.k = k_bwd4<T, REV, SEG, NT, IT, S, MW, EARLY, MINB, HPRE>;
+  L.nt = NT;
+  L.smem = ls::backward_long4_smem<T, NT, IT, SEG, S>();
+  L.tile = NT * IT;
+  L.persistent = true;
+  CK(cudaFuncSetAttribute(L.k, cudaFuncAttributeMaxDynamicSharedMemorySize, L.smem));
+  int nb = 0;
+  CK(cudaOccupancyMaxActiveBlocksPerMultiprocessor(&nb, L.k, NT, L.smem));
+  L.resident = (long long)nb * g_sms;
+  cudaFuncAttributes fa;
+  CK(cudaFuncGetAttributes(&fa, L.k));
+  char nm[160];
+  snprintf(nm, sizeof nm, "bwd4 noh %s %s %s %d x %d, S %d, %s, HPRE %d, MW %d",
+           sizeof(T) == 4 ? "f32" : "f64", REV ? "rev" : "fwd", SEG ? "seg" : "plain", NT, IT, S,
+           EARLY ? "early" : "not early", HPRE, MW);
   L.name = nm;
   if (print)
     printf("[%s: %d regs, %d B local, smem %d B, %d blocks/SM]\n", nm, fa.numRegs,
@@ -287,7 +321,8 @@ int main() {
   run(e2, 32);
   run(e2, 64);
   auto p1 = mk3<float, false, false, 256, 16, 2, 128, true, 2>(true);
-  for (int W : {32, 64, 96, 128}) run(p1, W);
+  for (int W : {64, 128}) run(p1, W);
+#ifdef BS_RUN20
   auto p2 = mk3<float, false, false, 256, 16, 2, 256, true, 2>(true);
   for (int W : {128, 192, 256}) run(p2, W);
   auto p3 = mk3<float, false, false, 128, 16, 2, 128, true, 4>(true);
@@ -304,11 +339,40 @@ int main() {
   auto o3 = mk3<float, false, false, 128, 16, 2, 256, true, 4, true>(true);
   for (int W : {192, 256}) run(o3, W);
 #endif
+#endif
+  // run 21: h not staged (bwd4.cuh)
+  auto n0 = mk4<float, false, false, 256, 16, 2, 128, true, 3, 0>(true);
+  for (int W : {32, 64, 96, 128}) run(n0, W);
+  auto n1 = mk4<float, false, false, 256, 16, 2, 128, true, 3, 1>(true);
+  for (int W : {32, 64, 96, 128}) run(n1, W);
+  auto n2 = mk4<float, false, false, 256, 16, 2, 128, true, 3, 2>(true);
+  for (int W : {32, 64, 96, 128}) run(n2, W);
+  auto n3 = mk4<float, false, false, 256, 16, 3, 128, true, 2, 1>(true);
+  for (int W : {64, 128}) run(n3, W);
+  auto n4 = mk4<float, false, false, 256, 16, 2, 64, true, 3, 1>(true);
+  for (int W : {32, 64}) run(n4, W);
+  auto n5 = mk4<float, false, false, 128, 16, 2, 128, true, 6, 1>(true);
+  for (int W : {64, 128}) run(n5, W);
+#ifdef BS_R21B
+  // run 21, second call: HPRE 0 with MW 256 (windows above 128)
+  auto n6 = mk4<float, false, false, 256, 16, 2, 256, true, 3, 0>(true);
+  for (int W : {128, 160, 192, 256}) run(n6, W);
+  for (int r = 0; r < 2; ++r) {
+    run(e2, 32);
+    run(e2, 64);
+    for (int W : {64, 96, 128}) run(n0, W);
+    run(n6, 192);
+  }
+#endif
   printf("== repeats of the leading shapes (interleaved)\n");
   for (int r = 0; r < 2; ++r) {
     run(e2, 32);
-    run(p1, 128);
-    run(p3, 128);
+    run(e2, 64);
+    run(n0, 64);
+    run(n1, 64);
+    run(n2, 64);
+    run(n1, 128);
+    run(n2, 128);
 #ifdef BS_OVL
     run(o1, 128);
     run(o2, 128);
@@ -359,6 +423,21 @@ int main() {
     printf("check 2^28: pipelined W 128 max rel err vs fp64 sequential: %.2e\n", worst);
     if (d1 || d2 || worst > 1e-5) g_fail++;
   }
+  {  // run 21: bwd4 (HPRE 0, 1, 2) at W 64 bitwise equal to backward_long2 at W 64
+    float *ga1, *gb1;
+    CK(cudaMalloc(&ga1, n * 4));
+    CK(cudaMalloc(&gb1, n * 4));
+    e2.launch(args(0, x[0][3], x[0][4], parts, state + 1), st, 64);
+    for (const Launcher<float>* L : {&n0, &n1, &n2, &n3}) {
+      L->launch(args(0, ga1, gb1, parts2, state + 2), st, 64);
+      CK(cudaDeviceSynchronize());
+      const unsigned long long d = ndiff(x[0][3], ga1, n) + ndiff(x[0][4], gb1, n) +
+                                   ndiff(parts, parts2, n / 4096);
+      printf("check 2^28: %s W 64 vs backward_long2 256 x 16 W 64: %llu values differ\n",
+             L->name.c_str(), d);
+      if (d) g_fail++;
+    }
+  }
   printf("bench checks: %s\n", g_fail ? "FAIL" : "ok");
   return g_fail ? 1 : 0;
 }
@@ -368,6 +447,17 @@ int main() {
 #ifdef BS_S1
 constexpr int BS_S = 1;
 constexpr bool BS_EARLY = false;
+#elif defined(BS_NOH)
+#ifndef BS_HPRE
+#define BS_HPRE 1
+#endif
+#ifndef BS_MINB
+#define BS_MINB 3
+#endif
+#ifndef BS_S
+#define BS_S 2
+#endif
+constexpr bool BS_EARLY = true;
 #else
 constexpr int BS_S = 2;
 constexpr bool BS_EARLY = true;
@@ -438,7 +528,11 @@ static Data<T>& data() {
 
 template <typename T, bool REV, bool SEG>
 static const Launcher<T>& pipe() {
+#ifdef BS_NOH
+  static Launcher<T> L = mk4<T, REV, SEG, NT, itn<T>(), BS_S, mw<T>(), BS_EARLY, BS_MINB, BS_HPRE>(true);
+#else
   static Launcher<T> L = mk3<T, REV, SEG, NT, itn<T>(), BS_S, mw<T>(), BS_EARLY, 2, BS_OVLS>(true);
+#endif
   return L;
 }
 template <typename T, bool REV, bool SEG>
@@ -573,6 +667,9 @@ int main(int argc, char** argv) {
   const long long nmax = tiny ? 40000 : 4200000;
   g_f32.init(nmax, g_rng);
   g_f64.init(nmax, g_rng);
+#ifdef BS_NOH
+  printf("backward_long4 (h not staged), HPRE %d, MINB %d\n", BS_HPRE, BS_MINB);
+#endif
   printf("device %s, %d SMs; under test: backward_long3 %d x 16 / 8, S %d, %s, MW %d / %d\n",
          prop.name, g_sms, NT, BS_S, BS_EARLY ? (BS_OVLS ? "early, ovl" : "early") : "not early", mw<float>(), mw<double>());
   if (tiny) {
