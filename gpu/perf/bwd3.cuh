@@ -19,20 +19,7 @@
 
 namespace ls {
 
-// one value by an asynchronous copy (plain load and store before sm_80)
-template <typename T>
-LS_DEV void cp_async_val(T* s, const T* g) {
-#if defined(__CUDA_ARCH__) && __CUDA_ARCH__ >= 800
-  const unsigned sa = (unsigned)__cvta_generic_to_shared(s);
-  if constexpr (sizeof(T) == 4) {
-    asm volatile("cp.async.ca.shared.global [%0], [%1], 4;" ::"r"(sa), "l"(g) : "memory");
-  } else {
-    asm volatile("cp.async.ca.shared.global [%0], [%1], 8;" ::"r"(sa), "l"(g) : "memory");
-  }
-#else
-  *s = *g;
-#endif
-}
+// cp_async_val: long.cuh
 
 // bytes per stage: backward_long2's staged tile, then 2 NW values (16-byte multiple)
 template <typename T, int NT, int IT, bool SEG>

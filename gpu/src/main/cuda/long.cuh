@@ -1045,4 +1045,369 @@ struct ScanLong {
   }
 };
 
+
+// ---------------------------------------------------------------------------------------------
+// Pipelined persistent width-1 backward ("4"; the ls_backward_long_* entry points since layout
+// 8; gpu/perf/NOTES.md runs 20-22): scan_long3's structure applied to backward_long2. A grid of at
+// most as many blocks as fit at once takes tiles by ticket in gradient order; each stage holds a,
+// g (and the step flags) of a tile and the NW values of a at next(t) outside each warp, loaded by
+// cp.async (one commit group per tile); h is not staged: the final pass (rescan) reads the
+// thread's IT values of h from global memory into registers (vector loads), h at prev(t) of its
+// extreme step by a shuffle or, in one lane per warp, a plain load. EARLY: tile i + 1 is reduced
+// and its aggregate published before tile i's look-back. The look-back is backward_long2's fixed
+// window, so ∂a, ∂b, the carry and the per-tile g0 partials are bitwise those of backward_long2
+// with the same tile shape and W (validated in gpu/perf/bstress.cu, run 21); the host sums the
+// partials in tile order (deterministic). Tickets: every block takes one ticket past the last
+// tile, so a launch consumes tiles + gridDim.x tickets.
+// HPRE (harness only; the entry points use 0): where the h loads are issued: 0 in the rescan
+// (after the look-back's barrier), 1 before the look-back, 2 at the top of the iteration.
+// Barriers between a shared buffer's last read and its next write: s_warp, the prelude barrier
+// (run 19) and the barriers of the loop; s_din, written by warp 0 before the barrier after the
+// look-back, read after it, rewritten after the end-of-iteration barrier; s_sum, block_sum's
+// barrier (thread 0 reads it before the next iteration's barriers); a stage, rewritten (issue of
+// the block's tile i + S) only after the end-of-iteration barrier; s_d likewise.
+// one value by an asynchronous copy (plain load and store before sm_80)
+template <typename T>
+LS_DEV void cp_async_val(T* s, const T* g) {
+#if defined(__CUDA_ARCH__) && __CUDA_ARCH__ >= 800
+  const unsigned sa = (unsigned)__cvta_generic_to_shared(s);
+  if constexpr (sizeof(T) == 4) {
+    asm volatile("cp.async.ca.shared.global [%0], [%1], 4;" ::"r"(sa), "l"(g) : "memory");
+  } else {
+    asm volatile("cp.async.ca.shared.global [%0], [%1], 8;" ::"r"(sa), "l"(g) : "memory");
+  }
+#else
+  *s = *g;
+#endif
+}
+
+// bytes per stage: a and g staged, the flags, then NW values (16-byte multiple)
+template <typename T, int NT, int IT, bool SEG>
+__host__ __device__ constexpr int backward_long4_xoff() {
+  return 2 * Staged<T>::values(NT * IT) * (int)sizeof(T) + (SEG ? NT * IT : 0);
+}
+template <typename T, int NT, int IT, bool SEG>
+__host__ __device__ constexpr int backward_long4_stage() {
+  return backward_long4_xoff<T, NT, IT, SEG>() + (((NT / 32) * (int)sizeof(T) + 15) / 16) * 16;
+}
+template <typename T, int NT, int IT, bool SEG, int S>
+__host__ __device__ constexpr int backward_long4_smem() {
+  return S * backward_long4_stage<T, NT, IT, SEG>();
+}
+
+template <typename T, bool REV, bool SEG, int NT, int IT, int S, int MW, int LB, bool EARLY,
+          int HPRE>
+LS_DEV void backward_long4(const T* __restrict__ a, const T* __restrict__ h,
+                           const T* __restrict__ g, const uint8_t* __restrict__ bf,
+                           T* __restrict__ ga, T* __restrict__ gb, long long n, long long first,
+                           long long last, double a_next_d, double h_prev_d, double h0d,
+                           const double* __restrict__ carry_in, double* __restrict__ carry_out,
+                           double* __restrict__ g0_part, void* status, long long slots,
+                           long long ticket_base, unsigned long long epoch, int W) {
+  typedef Staged<T> Sg;
+  constexpr bool GREV = !REV;  // the direction of the delta recurrence
+  constexpr int NW = NT / 32, VW = Sg::VW, NC = IT / VW;
+  static_assert(NC == 4, "4 units per thread (see Staged)");
+  constexpr int TILE = NT * IT;
+  constexpr int P = S - 1;          // tiles loaded ahead of the one rescanned
+  constexpr int R = EARLY ? 1 : 0;  // tiles reduced ahead of the one rescanned
+  static_assert(S >= 1 && P >= R, "stages");
+  constexpr int BUFB = backward_long4_stage<T, NT, IT, SEG>();
+  constexpr int XOFF = backward_long4_xoff<T, NT, IT, SEG>();
+  unsigned char* smem = dyn_smem();
+  const Status<T> st(status, slots);
+  __shared__ long long s_d[S];
+  __shared__ El<T> s_warp[NW];
+  __shared__ T s_din;
+  __shared__ double s_sum[NW];
+  const int tid = threadIdx.x, lane = tid & 31, warp = tid >> 5;
+  const long long tiles = (n + TILE - 1) / TILE;
+  const int u0 = warp * 32 * NC;  // this warp's first unit
+  const int e0 = u0 * VW;         // this warp's first value
+  const T a_next = (T)a_next_d, h_prev = (T)h_prev_d, h0 = (T)h0d;
+  constexpr int AX_LANE = REV ? 0 : 31;  // the lane whose a at next(t) lies outside the warp
+  constexpr int HX_LANE = REV ? 31 : 0;  // the lane whose h at prev(t) lies outside the warp
+
+  auto sa_of = [&](int k) { return reinterpret_cast<T*>(smem + (k % S) * BUFB); };
+  auto sg_of = [&](int k) { return sa_of(k) + Sg::values(TILE); };
+  auto sf_of = [&](int k) { return reinterpret_cast<uint8_t*>(sg_of(k) + Sg::values(TILE)); };
+  auto sx_of = [&](int k) { return reinterpret_cast<T*>(smem + (k % S) * BUFB + XOFF); };
+  auto base_of = [&](long long d) { return (GREV ? tiles - 1 - d : d) * TILE; };
+
+  // issues the loads of the block's k-th tile (d: its ticket) and commits them as one group;
+  // every warp copies its own segment (and its two outside values), so a warp needs only its
+  // own copies to have arrived
+  auto issue = [&](int k, long long d) {
+    if (d < tiles) {
+      const long long base = base_of(d);
+      T* sa = sa_of(k);
+      T* sg = sg_of(k);
+      uint8_t* sf = sf_of(k);
+      T* sx = sx_of(k);
+      if (base + TILE <= n) {
+        Sg::template load_warp<NC>(sa, a + base, u0, lane);
+        Sg::template load_warp<NC>(sg, g + base, u0, lane);
+        if (SEG) cp_async_bytes<IT>(sf + tid * IT, bf + base + tid * IT);
+      } else {
+        for (int e = e0 + lane; e < e0 + 32 * IT; e += 32) {
+          const long long t = base + e;
+          const bool in = t < n;
+          // beyond the end, the one value a valid step can reach is at step n: a at next(n - 1)
+          // forward, h at prev(n - 1) reverse, both just outside this launch
+          Sg::at(sa, e) = in ? a[t] : ((!REV && t == n) ? a_next : T(0));
+          Sg::at(sg, e) = in ? g[t] : T(0);
+          if (SEG) sf[e] = in ? bf[t] : 0;
+        }
+      }
+      const long long t0 = base + (long long)tid * IT;
+      if (lane == AX_LANE) {
+        const long long tan = REV ? t0 - 1 : t0 + IT;
+        if (tan >= 0 && tan < n) {
+          cp_async_val(sx + warp, a + tan);
+        } else {
+          sx[warp] = a_next;
+        }
+      }
+    }
+    cp_async_commit();
+  };
+  auto flags = [&](int k, long long t0, uint8_t (&fv)[IT]) {
+    if (SEG) {
+      get_bytes<IT>(sf_of(k) + tid * IT, fv);
+    } else {
+#pragma unroll
+      for (int i = 0; i < IT; ++i) {
+        const long long t = t0 + i;
+        fv[i] = (t == first ? BF_FROM_H0 : 0) | (t == last ? 0 : BF_CONT);
+      }
+    }
+  };
+  // this thread's IT values of h (tile ticket d) into registers, and hx: h at prev(t) of its
+  // extreme step (the neighbouring lane's, or, in lane HX_LANE, a plain load). Whole warps.
+  auto hload = [&](long long d, T (&hr)[IT], T& hx) {
+    const long long t0 = base_of(d) + (long long)tid * IT;
+    if (d < tiles && t0 + IT <= n) {
+#pragma unroll
+      for (int c = 0; c < NC; ++c) {
+        if constexpr (sizeof(T) == 4) {
+          const float4 q = __ldg(reinterpret_cast<const float4*>(h + t0) + c);
+          hr[c * 4] = q.x, hr[c * 4 + 1] = q.y, hr[c * 4 + 2] = q.z, hr[c * 4 + 3] = q.w;
+        } else {
+          const double2 q = __ldg(reinterpret_cast<const double2*>(h + t0) + c);
+          hr[c * 2] = q.x, hr[c * 2 + 1] = q.y;
+        }
+      }
+    } else {
+#pragma unroll
+      for (int q = 0; q < IT; ++q) {
+        const long long t = t0 + q;
+        hr[q] = t < n ? h[t] : ((REV && t == n) ? h_prev : T(0));
+      }
+    }
+    hx = REV ? __shfl_down_sync(LS_FULL_MASK, hr[0], 1) : __shfl_up_sync(LS_FULL_MASK, hr[IT - 1], 1);
+    if (lane == HX_LANE) {
+      const long long thp = REV ? t0 + IT : t0 - 1;
+      hx = (thp >= 0 && thp < n) ? h[thp] : h_prev;
+    }
+  };
+  // the exclusive prefix of this thread's items within the tile (texcl), a at next(t) of this
+  // thread's extreme step (ax) and, in warp 0, the tile's aggregate (tagg), which lane 0
+  // publishes; one block barrier
+  auto reduce = [&](int k, long long d, El<T>& texcl, El<T>& tagg, T& ax) {
+    const long long t0 = base_of(d) + (long long)tid * IT;
+    const bool tfull = t0 + IT <= n;
+    const T* sa = sa_of(k);
+    const T* sg = sg_of(k);
+    {
+      const T af = Sg::at(sa_of(k), tid * IT), al = Sg::at(sa_of(k), tid * IT + IT - 1);
+      const T xa = REV ? __shfl_up_sync(LS_FULL_MASK, al, 1) : __shfl_down_sync(LS_FULL_MASK, af, 1);
+      ax = lane == AX_LANE ? sx_of(k)[warp] : xa;
+    }
+    uint8_t fv[IT];
+    flags(k, t0, fv);
+    El<T> acc = empty<T>();
+    {
+      T anext = ax;
+#pragma unroll
+      for (int qq = 0; qq < NC; ++qq) {
+        const int c = GREV ? NC - 1 - qq : qq;
+        T av[VW], gv[VW];
+        Sg::get(sa, tid * NC + c, av);
+        Sg::get(sg, tid * NC + c, gv);
+#pragma unroll
+        for (int jj = 0; jj < VW; ++jj) {
+          const int j = GREV ? VW - 1 - jj : jj, i = c * VW + j;
+          const T alpha = GREV ? (j == VW - 1 ? anext : av[j + 1 < VW ? j + 1 : 0])
+                               : (j == 0 ? anext : av[j > 0 ? j - 1 : 0]);
+          if (tfull || t0 + i < n) {
+            const bool cont = (fv[i] & BF_CONT) != 0;
+            acc = cat<T, true>(acc, el(cont ? alpha : T(0), gv[j], !cont));
+          }
+        }
+        anext = GREV ? av[0] : av[VW - 1];
+      }
+    }
+    const El<T> incl = warp_inclusive<T, true, GREV>(acc, lane);
+    const El<T> excl = warp_exclusive<T, GREV>(incl, lane);
+    if (lane == (GREV ? 0 : 31)) s_warp[warp] = incl;
+    __syncthreads();
+    const int wpos = GREV ? NW - 1 - warp : warp;
+    El<T> wpre = empty<T>();
+    for (int q = 0; q < wpos; ++q) wpre = cat<T, true>(wpre, s_warp[GREV ? NW - 1 - q : q]);
+    texcl = cat<T, true>(wpre, excl);
+    if (warp == 0) {
+      tagg = empty<T>();
+#pragma unroll
+      for (int q = 0; q < NW; ++q) tagg = cat<T, true>(tagg, s_warp[GREV ? NW - 1 - q : q]);
+      if (lane == 0) publish_aggregate(st, d, tagg, epoch);
+    }
+  };
+
+  // tickets of the block's tiles 0 .. S - 1 (stop at the first past the end)
+  if (tid == 0) {
+    bool more = true;
+    for (int k = 0; k < S; ++k) {
+      long long d = 0x7fffffffffffffffLL;
+      if (more) {
+        d = (long long)atomicAdd(st.counter, 1ULL) - ticket_base;
+        more = d < tiles;
+      }
+      s_d[k] = d;
+    }
+  }
+  __syncthreads();
+#pragma unroll
+  for (int k = 0; k < P; ++k) issue(k, s_d[k]);
+  El<T> tex_cur = empty<T>(), tagg_cur = empty<T>(), tex_nx = empty<T>(), tagg_nx = empty<T>();
+  T ax_cur = T(0), ax_nx = T(0);
+  if (EARLY) {
+    cp_async_wait_group<P - 1>();
+    __syncwarp();
+    if (s_d[0] < tiles) reduce(0, s_d[0], tex_nx, tagg_nx, ax_nx);
+    // every warp has read s_warp before the first iteration's reduce writes it again (run 19)
+    __syncthreads();
+  }
+  const T carry = (T)carry_in[0];
+  for (int i = 0;; ++i) {
+    const long long d = s_d[i % S];
+    if (d >= tiles) break;
+    const long long dn = s_d[(i + R) % S];
+    issue(i + P, s_d[(i + P) % S]);
+    auto lookback = [&]() {
+      if (warp == 0) {
+        LookbackWords<T, MW / 32> lw;
+        const T din = d > 0 ? lookback_long2<T, MW / 32, LB>(st, d, W, carry, epoch, lane, lw)
+                            : carry;
+        if (lane == 0) {
+          const T p = apply(tagg_cur, din);
+          if (!tagg_cur.r) publish_prefix(st, d, p, epoch);
+          if (d == tiles - 1) carry_out[0] = (double)p;
+          s_din = din;
+        }
+      }
+    };
+    T hr[IT], hx;
+    if (HPRE == 2) hload(d, hr, hx);
+    cp_async_wait_group<P - R>();  // tile i + R has arrived
+    __syncwarp();
+    if (EARLY) {
+      tex_cur = tex_nx;
+      tagg_cur = tagg_nx;
+      ax_cur = ax_nx;
+      if (dn < tiles) reduce(i + 1, dn, tex_nx, tagg_nx, ax_nx);
+    } else {
+      reduce(i, d, tex_cur, tagg_cur, ax_cur);
+    }
+    if (HPRE == 1) hload(d, hr, hx);
+    lookback();
+    __syncthreads();
+    if (HPRE == 0) hload(d, hr, hx);
+    double g0 = 0.0;
+    {
+      const long long base = base_of(d);
+      const long long t0 = base + (long long)tid * IT;
+      const bool tfull = t0 + IT <= n;
+      T* sa = sa_of(i);
+      T* sg = sg_of(i);
+      uint8_t fv[IT];
+      flags(i, t0, fv);
+      T delta = apply(tex_cur, s_din);
+      T anext = ax_cur;
+#pragma unroll
+      for (int qq = 0; qq < NC; ++qq) {
+        const int c = GREV ? NC - 1 - qq : qq;
+        T av[VW], gv[VW], oa[VW], ob[VW];
+        Sg::get(sa, tid * NC + c, av);
+        Sg::get(sg, tid * NC + c, gv);
+#pragma unroll
+        for (int jj = 0; jj < VW; ++jj) {
+          const int j = GREV ? VW - 1 - jj : jj, q = c * VW + j;
+          const T alpha = GREV ? (j == VW - 1 ? anext : av[j + 1 < VW ? j + 1 : 0])
+                               : (j == 0 ? anext : av[j > 0 ? j - 1 : 0]);
+          const T hpv = GREV ? (q == 0 ? hx : hr[q > 0 ? q - 1 : 0])
+                             : (q == IT - 1 ? hx : hr[q + 1 < IT ? q + 1 : 0]);
+          oa[j] = T(0);
+          ob[j] = T(0);
+          if (tfull || t0 + q < n) {
+            const bool cont = (fv[q] & BF_CONT) != 0;
+            const bool from_h0 = (fv[q] & BF_FROM_H0) != 0;
+            delta = cont ? mad(alpha, delta, gv[j]) : gv[j];
+            const T hp = from_h0 ? h0 : hpv;
+            if (from_h0) g0 += (double)av[j] * (double)delta;
+            oa[j] = hp * delta;
+            ob[j] = delta;
+          }
+        }
+        anext = GREV ? av[0] : av[VW - 1];
+        Sg::put(sa, tid * NC + c, oa);  // over this thread's own a values, already read
+        Sg::put(sg, tid * NC + c, ob);
+      }
+      __syncwarp();
+      if (base + TILE <= n) {
+        Sg::template store_warp<NC>(ga + base, sa, u0, lane);
+        Sg::template store_warp<NC>(gb + base, sg, u0, lane);
+      } else {
+        for (int e = e0 + lane; e < e0 + 32 * IT; e += 32) {
+          if (base + e < n) {
+            ga[base + e] = Sg::at(sa, e);
+            gb[base + e] = Sg::at(sg, e);
+          }
+        }
+      }
+    }
+    // one barrier; s_sum is read by thread 0 only, before the barriers of the next iteration
+    const double s = block_sum<NT>(g0, s_sum);
+    if (tid == 0) g0_part[d] = s;
+    // the ticket of the block's tile i + S (into tile i's slot)
+    if (tid == 0) {
+      const long long dl = s_d[(i + S - 1) % S];
+      s_d[i % S] = dl < tiles ? (long long)atomicAdd(st.counter, 1ULL) - ticket_base
+                              : 0x7fffffffffffffffLL;
+    }
+    __syncthreads();
+  }
+  cp_async_wait_group<0>();
+}
+
+// The width-1 backward entry points (gpu/perf/NOTES.md runs 21-22): 256 threads x 16 (float) or 8
+// (double) steps, the stages of the scan (2; 1 before sm_80, SCAN_LONG_STAGES), early aggregates,
+// h loaded in the final pass. Windows up to 128 for float32 plain; 64 for float64 and the
+// segmented forms (float64 runs at the 80-register cap of 3 blocks per SM and spills, the
+// segmented forms get 2 blocks per SM; neither was timed at 128). The host caps larger
+// configured windows to these.
+constexpr int BWD_LONG_NT = 256;
+constexpr int BWD_LONG_MAX_WINDOW = 128;
+template <typename T, bool SEG>
+struct BwdLong {
+  static constexpr int NT = BWD_LONG_NT;
+  static constexpr int IT = Long<T>::BIT;
+  static constexpr int TILE = NT * IT;
+  static constexpr int S = SCAN_LONG_STAGES;
+  static constexpr bool EARLY = S > 1;
+  static constexpr int MW = (sizeof(T) == 4 && !SEG) ? BWD_LONG_MAX_WINDOW : 64;
+  static __host__ __device__ constexpr int smem() {
+    return backward_long4_smem<T, NT, IT, SEG, S>();
+  }
+};
+
 }  // namespace ls

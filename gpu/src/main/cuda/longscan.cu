@@ -17,12 +17,14 @@
 #define LS_LONG_NT 512
 #define LS_WIDE_BWD_NT 128  // threads per block of the wide backward kernels
 
-// The backward kernels are the staged ones (tiles in shared memory, see long.cuh / wide.cuh):
-// width 1, 256 threads x 16 (float) or 8 (double) steps, 4 blocks per SM (3 arrays of 18 KiB
-// each); wide, 4 warps x 8 rows of 64 (float) or 32 (double) channels, 8 blocks per SM. The
-// width-1 scan is the pipelined persistent scan (long.cuh scan_long3, ScanLong): the host
-// launches min(tiles, resident blocks) blocks, which take tiles by ticket until one past the end
-// (a launch consumes tiles + blocks tickets), with ScanLong::smem bytes of dynamic shared memory.
+// The width-1 backward is the pipelined persistent backward (long.cuh backward_long4, BwdLong:
+// 256 threads x 16 (float) or 8 (double) steps, a and g staged in 2 stages, h read in the final
+// pass), launched like the width-1 scan below with BwdLong::smem bytes of dynamic shared memory;
+// the wide backward is staged (wide.cuh): 4 warps x 8 rows of 64 (float) or 32 (double) channels,
+// 8 blocks per SM. The width-1 scan is the pipelined persistent scan (long.cuh scan_long3,
+// ScanLong): the host launches min(tiles, resident blocks) blocks, which take tiles by ticket
+// until one past the end (a launch consumes tiles + blocks tickets), with ScanLong::smem bytes of
+// dynamic shared memory.
 
 #define LS_LONG(P, T, D, REV, S, SEG)                                                          \
   extern "C" __global__ void __launch_bounds__(ls::SCAN_LONG_NT, 3)                            \
@@ -40,12 +42,15 @@
                                      double h0, double* part_a, double* part_b, int* part_f) { \
     ls::reduce_long<T, REV, SEG>(a, b, rs, n, h0, part_a, part_b, part_f);                     \
   }                                                                                            \
-  extern "C" __global__ void __launch_bounds__(LS_NT, 4) ls_backward_long_##P##_##D##_##S(        \
-      const T* a, const T* h, const T* g, const uint8_t* bf, T* ga, T* gb, long long n,        \
-      long long first, long long last, double a_next, double h_prev, double h0,                \
-      const double* carry_in, double* carry_out, double* g0_part, void* status,                \
-      long long slots, long long ticket_base, unsigned long long epoch, int W) {               \
-    ls::backward_long2<T, REV, SEG, LS_NT, ls::Long<T>::BIT, ls::LONG_MAX_WINDOW, true>(        \
+  extern "C" __global__ void __launch_bounds__(ls::BWD_LONG_NT, SEG ? 2 : 3)                  \
+      ls_backward_long_##P##_##D##_##S(                                                        \
+          const T* a, const T* h, const T* g, const uint8_t* bf, T* ga, T* gb, long long n,    \
+          long long first, long long last, double a_next, double h_prev, double h0,            \
+          const double* carry_in, double* carry_out, double* g0_part, void* status,            \
+          long long slots, long long ticket_base, unsigned long long epoch, int W) {           \
+    typedef ls::BwdLong<T, SEG> BL;                                                            \
+    ls::backward_long4<T, REV, SEG, BL::NT, BL::IT, ls::SCAN_LONG_STAGES, BL::MW, 0,         \
+                       BL::EARLY, 0>(                                                          \
         a, h, g, bf, ga, gb, n, first, last, a_next, h_prev, h0, carry_in, carry_out, g0_part, \
         status, slots, ticket_base, epoch, W);                                                 \
   }
@@ -132,14 +137,14 @@ extern "C" __global__ void __launch_bounds__(LS_NT)
 }
 
 // Layout version and tile shapes, for the host to check against its own constants.
-#define LS_LAYOUT_VERSION 7
+#define LS_LAYOUT_VERSION 8
 extern "C" __global__ void ls_info(int* out) {
   if (threadIdx.x == 0 && blockIdx.x == 0) {
     out[0] = LS_LAYOUT_VERSION;
     out[1] = ls::ScanLong<float>::TILE;
     out[2] = ls::ScanLong<double>::TILE;
-    out[3] = ls::Long<float>::BNT * ls::Long<float>::BIT;
-    out[4] = ls::Long<double>::BNT * ls::Long<double>::BIT;
+    out[3] = ls::BwdLong<float, false>::TILE;
+    out[4] = ls::BwdLong<double, false>::TILE;
     out[5] = (ls::Wide<float>::NT / 32) * ls::Wide<float>::L;
     out[6] = (ls::Wide<double>::NT / 32) * ls::Wide<double>::L;
     out[7] = (LS_WIDE_BWD_NT / 32) * ls::Wide<float>::BL;
@@ -147,7 +152,7 @@ extern "C" __global__ void ls_info(int* out) {
     out[9] = LS_NT;
     out[10] = ls::FOLD_NT;
     out[11] = LS_LONG_NT;
-    out[12] = ls::LONG_MAX_WINDOW;
+    out[12] = ls::BwdLong<float, false>::MW;  // width-1 backward, float32 plain
     out[13] = ls::WIDE_MAX_WINDOW;
     out[14] = ls::Wide<float>::V;
     out[15] = ls::Wide<double>::V;
@@ -161,8 +166,8 @@ extern "C" __global__ void ls_info(int* out) {
     // device, out[28]), backward, wide backward
     out[21] = ls::ScanLong<float>::smem<false>();
     out[22] = ls::ScanLong<double>::smem<false>();
-    out[23] = ls::backward_long2_smem<float, LS_NT * ls::Long<float>::BIT, false>();
-    out[24] = ls::backward_long2_smem<double, LS_NT * ls::Long<double>::BIT, false>();
+    out[23] = ls::BwdLong<float, false>::smem();
+    out[24] = ls::BwdLong<double, false>::smem();
     out[25] = ls::backward_wide2_smem<float, LS_WIDE_BWD_NT, ls::Wide<float>::BL, ls::Wide<float>::V>();
     out[26] = ls::backward_wide2_smem<double, LS_WIDE_BWD_NT, ls::Wide<double>::BL, ls::Wide<double>::V>();
     // width-1 scan: largest window (float), stages in shared memory (2; 1 before sm_80), threads
@@ -171,5 +176,11 @@ extern "C" __global__ void ls_info(int* out) {
     out[28] = ls::SCAN_LONG_STAGES;
     out[29] = ls::SCAN_LONG_NT;
     out[30] = ls::ScanLong<double>::MW;
+    // width-1 backward: threads per block, largest windows of float32 segmented, float64 plain,
+    // float64 segmented (float32 plain: out[12]); stages as the scan's (out[28])
+    out[31] = ls::BWD_LONG_NT;
+    out[32] = ls::BwdLong<float, true>::MW;
+    out[33] = ls::BwdLong<double, false>::MW;
+    out[34] = ls::BwdLong<double, true>::MW;
   }
 }

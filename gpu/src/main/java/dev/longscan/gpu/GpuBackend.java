@@ -74,7 +74,11 @@ final class GpuBackend extends Backend {
     }
 
     static final long DEFAULT_CHUNK_BYTES = 64L << 20;
-    static final int DEFAULT_WINDOW_LONG = 32;
+    /**
+     * 128 tiles of 4096 steps (float32; float64 and the segmented forms cap it at 64;
+     * gpu/perf/NOTES.md runs 21-22).
+     */
+    static final int DEFAULT_WINDOW_LONG = 128;
     static final int DEFAULT_WINDOW_WIDE = 1;
     /**
      * 128 tiles of 4096 steps for float32; float64 caps it at 64 tiles of 2048

@@ -95,7 +95,10 @@ final class GpuBenchmark {
     if (only.isEmpty() || only.contains("long")) {
       b.forwardLong(true);
       b.forwardLong(false);
-      b.backwardLong();
+      b.backwardLong(true, false);
+      b.backwardLong(false, false);
+      b.backwardLong(true, true);
+      b.backwardLong(false, true);
       b.reduceLong();
     }
     if (only.isEmpty() || only.contains("wide")) {
@@ -315,35 +318,56 @@ final class GpuBenchmark {
     free(pa, pb, pf, run);
   }
 
-  private void backwardLong() {
-    long n = quick ? 1L << 24 : 1L << 28;
+  /**
+   * The width-1 backward; segmented: every step continues (flag bytes all BF_CONT), the flags
+   * read as a sixth stream.
+   */
+  private void backwardLong(boolean f32, boolean seg) {
+    long eb = f32 ? 4 : 8;
+    long n = (quick ? 1L << 24 : 1L << 28) * 4 / eb;  // the same bytes in both precisions
     int sets = 2;
     CUdeviceptr[][] x = new CUdeviceptr[sets][5];
     for (int s = 0; s < sets; s++) {
       for (int i = 0; i < 5; i++) {
-        x[s][i] = alloc(4 * n);
+        x[s][i] = alloc(eb * n);
       }
-      fill(true, x[s][0], n, 500 + s, 0.3, 0.98, true);
-      fill(true, x[s][1], n, 600 + s, -3, 3, false);
-      fill(true, x[s][2], n, 700 + s, -1, 1, false);
+      fill(f32, x[s][0], n, 500 + s, 0.3, 0.98, true);
+      fill(f32, x[s][1], n, 600 + s, -3, 3, false);
+      fill(f32, x[s][2], n, 700 + s, -1, 1, false);
     }
-    long tiles = Kernels.timeTiles(Kernels.Op.BACKWARD, true, n, 1);
-    Kernels.Status status = status(Kernels.slots(Kernels.Op.BACKWARD, true, n, 1), true);
+    CUdeviceptr flags = null;
+    if (seg) {
+      flags = alloc(n);
+      Cuda.check(jcuda.driver.JCudaDriver.cuMemsetD8Async(flags, (byte) 2, n, st), "memset");
+    }
+    CUdeviceptr fl = flags;
+    long tiles = Kernels.timeTiles(Kernels.Op.BACKWARD, f32, n, 1);
+    Kernels.Status status = status(Kernels.slots(Kernels.Op.BACKWARD, f32, n, 1), f32);
     CUdeviceptr state = alloc(64);
     Cuda.check(jcuda.driver.JCudaDriver.cuMemsetD8Async(state, (byte) 0, 64, st), "memset");
     CUdeviceptr parts = alloc(8 * tiles);
-    for (int w : new int[] {32, 64}) {
+    long bytes = 5 * eb * n + (seg ? n : 0);
+    int max = Kernels.backwardMaxWindow(f32, seg);
+    int[] windows = max == 128 ? new int[] {32, 64, 128} : new int[] {32, 64};
+    for (int w : windows) {
       double ms = time(sets, s -> {
-        k.backward(st, true, false, false, x[s][0], x[s][1], x[s][2], null, x[s][3], x[s][4], n,
+        k.backward(st, f32, false, seg, x[s][0], x[s][1], x[s][2], fl, x[s][3], x[s][4], n,
             1, 0, n - 1, 0, 0, 0, null, null, null, state, state.withByteOffset(8), parts, status,
             w);
         k.sum(st, 1, parts, tiles, state.withByteOffset(16));
       });
-      row("fp32 backward (δ, ∂a, ∂b, ∂h0), width 1, window " + w, n, 20 * n, ms,
-          ratio(20 * n, ms), "floor: read a, h, g; write ∂a, ∂b");
+      String note = (seg ? "floor: read a, h, g, flags; write ∂a, ∂b"
+          : "floor: read a, h, g; write ∂a, ∂b")
+          + (w == Math.min(GpuBackend.Config.DEFAULT_WINDOW_LONG, max) ? "; default window" : "");
+      row((f32 ? "fp32" : "fp64") + (seg ? " segmented" : "")
+          + " backward (δ, ∂a, ∂b, ∂h0), width 1, window " + w, n, bytes, ms,
+          ratio(bytes, ms), note);
     }
     free(status);
     free(state, parts);
+    if (seg) {
+      free(flags);
+    }
     for (CUdeviceptr[] s : x) {
       free(s);
     }

@@ -26,7 +26,7 @@ import jcuda.driver.CUstream;
  * those compiled into the fatbin, which {@link #Kernels} checks through {@code ls_info}.
  */
 final class Kernels {
-  static final int LAYOUT_VERSION = 7;
+  static final int LAYOUT_VERSION = 8;
   static final int NT = 256;
   /** Threads per block of the width-1 chunk reduce. */
   static final int LONG_NT = 512;
@@ -35,11 +35,16 @@ final class Kernels {
    * launched with min(tiles, resident blocks) blocks that take tiles by ticket.
    */
   static final int SCAN_LONG_NT = 256;
+  /**
+   * Threads per block of the width-1 backward: the pipelined persistent kernel (long.cuh
+   * backward_long4), launched like the width-1 scan.
+   */
+  static final int BWD_LONG_NT = 256;
   /** Threads per block of the wide backward kernels. */
   static final int WIDE_BWD_NT = 128;
   static final int FOLD_NT = 1024;
   /** Largest look-back windows (tiles) the kernels accept: width-1 backward, width-1 scan, wide. */
-  static final int LONG_MAX_WINDOW = 64;
+  static final int LONG_MAX_WINDOW = 128;
   static final int SCAN_LONG_MAX_WINDOW = 128;
 
   /**
@@ -49,6 +54,14 @@ final class Kernels {
    */
   static int scanMaxWindow(boolean f32) {
     return f32 ? SCAN_LONG_MAX_WINDOW : 64;
+  }
+  /**
+   * Largest window of the width-1 backward kernel of a precision and segmentation: 128 tiles for
+   * float32 plain, 64 for float64 and the segmented forms (register-capped or 2 blocks per SM;
+   * not timed at 128); larger configured windows are capped to it.
+   */
+  static int backwardMaxWindow(boolean f32, boolean seg) {
+    return f32 && !seg ? LONG_MAX_WINDOW : 64;
   }
   static final int WIDE_MAX_WINDOW = 8;
 
@@ -61,6 +74,8 @@ final class Kernels {
   private int scanStages;
   /** Resident blocks of the width-1 scan kernels on this device, by [f32][rev][seg]. */
   private final int[][][] scanResident = new int[2][2][2];
+  /** Resident blocks of the width-1 backward kernels on this device, by [f32][rev][seg]. */
+  private final int[][][] backwardResident = new int[2][2][2];
 
   Kernels(CUmodule module, String where, int multiprocessors) {
     this.where = where;
@@ -87,7 +102,8 @@ final class Kernels {
         for (boolean f32 : new boolean[] {true, false}) {
           for (boolean rev : new boolean[] {false, true}) {
             for (boolean seg : new boolean[] {false, true}) {
-              int bytes = o == Op.SCAN && !wide ? scanSmem(f32, seg) : smem(o, f32, wide, seg);
+              int bytes = wide ? smem(o, f32, true, seg)
+                  : o == Op.SCAN ? scanSmem(f32, seg) : backwardSmem(f32, seg);
               if (bytes == 0) {
                 continue;
               }
@@ -109,20 +125,22 @@ final class Kernels {
       for (int r = 0; r < 2; r++) {
         for (int g = 0; g < 2; g++) {
           scanResident[p][r][g] = resident(name("scan", false, p == 0, r == 1, g == 1),
-              scanSmem(p == 0, g == 1), multiprocessors);
+              SCAN_LONG_NT, scanSmem(p == 0, g == 1), multiprocessors);
+          backwardResident[p][r][g] = resident(name("backward", false, p == 0, r == 1, g == 1),
+              BWD_LONG_NT, backwardSmem(p == 0, g == 1), multiprocessors);
         }
       }
     }
   }
 
-  /** Blocks of the width-1 scan that fit on the device at once (its persistent grid). */
-  private int resident(String name, int smem, int multiprocessors) {
+  /** Blocks of a persistent width-1 kernel that fit on the device at once (its grid). */
+  private int resident(String name, int threads, int smem, int multiprocessors) {
     int[] nb = new int[1];
-    Cuda.check(cuOccupancyMaxActiveBlocksPerMultiprocessor(nb, functions.get(name), SCAN_LONG_NT,
+    Cuda.check(cuOccupancyMaxActiveBlocksPerMultiprocessor(nb, functions.get(name), threads,
         smem), "cuOccupancyMaxActiveBlocksPerMultiprocessor(" + name + ") " + where);
     if (nb[0] < 1) {
       throw new LongscanException("expected at least one resident block of " + name + " ("
-          + SCAN_LONG_NT + " threads, " + smem + " B of shared memory) " + where + ", found 0");
+          + threads + " threads, " + smem + " B of shared memory) " + where + ", found 0");
     }
     return nb[0] * Math.max(1, multiprocessors);
   }
@@ -138,7 +156,7 @@ final class Kernels {
     Cuda.check(cuMemAlloc(p, 256), "cuMemAlloc(256 B) " + where);
     try {
       launch("ls_info", 1, 1, null, p);
-      int[] info = new int[31];
+      int[] info = new int[35];
       Cuda.check(cuMemcpyDtoH(Pointer.to(info), p, 4 * info.length), "reading ls_info " + where);
       int[] expected = {LAYOUT_VERSION, rows(Op.SCAN, true, false), rows(Op.SCAN, false, false),
           rows(Op.BACKWARD, true, false), rows(Op.BACKWARD, false, false),
@@ -150,12 +168,16 @@ final class Kernels {
           smem(Op.SCAN, false, false, false), smem(Op.BACKWARD, true, false, false),
           smem(Op.BACKWARD, false, false, false), smem(Op.BACKWARD, true, true, false),
           smem(Op.BACKWARD, false, true, false), scanMaxWindow(true), info[28], SCAN_LONG_NT,
-          scanMaxWindow(false)};
-      // the width-1 scan's stages depend on the device's architecture (see long.cuh ScanLong)
+          scanMaxWindow(false), BWD_LONG_NT, backwardMaxWindow(true, true),
+          backwardMaxWindow(false, false), backwardMaxWindow(false, true)};
+      // the width-1 scan's and backward's stages depend on the device's architecture (see
+      // long.cuh ScanLong, BwdLong)
       if (info[28] == 1 || info[28] == 2) {
         scanStages = info[28];
         expected[21] = scanSmem(true, false);
         expected[22] = scanSmem(false, false);
+        expected[23] = backwardSmem(true, false);
+        expected[24] = backwardSmem(false, false);
       }
       if (!java.util.Arrays.equals(info, expected)) {
         throw new LongscanException("expected kernel layout " + java.util.Arrays.toString(expected)
@@ -176,25 +198,19 @@ final class Kernels {
   static int rows(Op op, boolean f32, boolean wide) {
     if (!wide) {
       int it = f32 ? 16 : 8;
-      return op == Op.BACKWARD ? NT * it : op == Op.SCAN ? SCAN_LONG_NT * it : LONG_NT * it;
+      return op == Op.BACKWARD ? BWD_LONG_NT * it : op == Op.SCAN ? SCAN_LONG_NT * it
+          : LONG_NT * it;
     }
     return op == Op.BACKWARD ? (WIDE_BWD_NT / 32) * 8 : 8 * 16;
   }
 
   /**
-   * Dynamic shared memory (bytes) of a launch; 0 for kernels that use none. The staged backward
-   * kernels (long.cuh, wide.cuh) keep their tile in shared memory: width 1, a, h and g in 16-byte
-   * units with one padding unit after every 8, plus one flag byte per step when segmented; wide,
-   * a, h and g of the tile (8 bytes per lane and row).
+   * Dynamic shared memory (bytes) of a launch of fixed size; 0 for kernels that use none or whose
+   * size depends on the device (the width-1 scan and backward: {@link #scanSmem}, {@link
+   * #backwardSmem}). The wide backward keeps a, h and g of its tile in shared memory (8 bytes per
+   * lane and row).
    */
   static int smem(Op op, boolean f32, boolean wide, boolean seg) {
-    int eb = f32 ? 4 : 8;
-    if (!wide && op == Op.BACKWARD) {
-      int tile = rows(op, f32, false);
-      int units = tile * eb / 16;
-      int staged = (units + units / 8) * 16;
-      return 3 * staged + (seg ? tile : 0);
-    }
     if (wide && op == Op.BACKWARD) {
       return 3 * rows(op, f32, true) * 32 * 8;
     }
@@ -210,6 +226,20 @@ final class Kernels {
     int units = tile * (f32 ? 4 : 8) / 16;
     return scanStages * (2 * (units + units / 8) * 16 + (seg ? tile : 0));
   }
+
+  /**
+   * Dynamic shared memory (bytes) of the width-1 backward: per stage, a and g of the tile in
+   * 16-byte units with one padding unit after every 8, one flag byte per step when segmented, and
+   * the value of a outside each warp (rounded up to 16 bytes).
+   */
+  int backwardSmem(boolean f32, boolean seg) {
+    int eb = f32 ? 4 : 8;
+    int tile = rows(Op.BACKWARD, f32, false);
+    int units = tile * eb / 16;
+    int outside = ((BWD_LONG_NT / 32) * eb + 15) / 16 * 16;
+    return scanStages * (2 * (units + units / 8) * 16 + (seg ? tile : 0) + outside);
+  }
+
   /** Channels per lane in the wide kernels (a group of tiles spans 32 × this many channels). */
   static int wideLanes(boolean f32) {
     return f32 ? 2 : 1;
@@ -344,13 +374,16 @@ final class Kernels {
     long epoch = ++s.epoch;
     long base = s.tickets;
     String f = name("backward", wide, f32, rev, seg);
-    int grid = grid(tiles);
-    s.tickets += tiles;
     if (!wide) {
-      launchSmem(f, grid, NT, smem(Op.BACKWARD, f32, false, seg), st, a, h, g, flags, ga, gb, n,
+      // persistent: every block takes one ticket past the last tile before it stops
+      int grid = grid(Math.min(tiles, backwardResident[f32 ? 0 : 1][rev ? 1 : 0][seg ? 1 : 0]));
+      s.tickets += tiles + grid;
+      launchSmem(f, grid, BWD_LONG_NT, backwardSmem(f32, seg), st, a, h, g, flags, ga, gb, n,
           first, last, aNextScalar, hPrevScalar, h0Scalar, carryIn, carryOut, g0Parts, s.base,
-          s.slots, base, epoch, window);
+          s.slots, base, epoch, Math.min(window, backwardMaxWindow(f32, seg)));
     } else {
+      int grid = grid(tiles);
+      s.tickets += tiles;
       launchSmem(f, grid, WIDE_BWD_NT, smem(Op.BACKWARD, f32, true, seg), st, a, h, g, flags, ga,
           gb, n, width, first, last, aNext, hPrev, h0, carryIn, carryOut, g0Parts, s.base,
           s.slots, base, epoch, window);
