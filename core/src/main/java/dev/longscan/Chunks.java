@@ -37,14 +37,6 @@ final class Chunks {
           : Kernels64.reduce(ad, ao, bd, bo, w, c0, c1, lo, hi, o, sa, sb, so);
     }
 
-    /** Columns [c0, c1) of output row t into dst[c0 .. c1). */
-    void stateAt(int t, int c0, int c1, double[] dst) {
-      int base = oo + t * w;
-      for (int c = c0; c < c1; c++) {
-        dst[c] = f32 ? of[base + c] : od[base + c];
-      }
-    }
-
     void apply(int lo, int hi, int c0, int c1, double[] carry, int co, boolean blocked) {
       if (f32) {
         Kernels32.apply(af, ao, bf, bo, of, oo, w, c0, c1, lo, hi, o, carry, co, blocked);

@@ -7,7 +7,6 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicIntegerArray;
 
 /**
  * The parallel CPU backend: the three-phase chunked scan run as a single pass.
@@ -34,6 +33,10 @@ final class CpuBackend extends Backend {
   private final ExecutorService pool;
 
   CpuBackend(int threads, int chunkElements, boolean shared) {
+    if (WIDE < 2) {
+      throw new ParameterException("expected the system property longscan.cpu.wideChannels (the"
+          + " width from which inputs are split by channel) to be at least 2, found " + WIDE);
+    }
     this.threads = threads;
     this.chunkElements = chunkElements;
     this.shared = shared;
@@ -74,6 +77,7 @@ final class CpuBackend extends Backend {
     return width >= WIDE;
   }
 
+  /** longscan.cpu.wideChannels (default 32, at least 2), read once: for measurements. */
   static final int WIDE = Integer.getInteger("longscan.cpu.wideChannels", 32);
   static final int CHANNEL_ALIGN = 16;
 
@@ -126,7 +130,11 @@ final class CpuBackend extends Backend {
     int w = a.width();
     int steps = a.steps();
     if (splitByChannel(w)) {
-      applyByChannel(job, w, steps, carry, o.isReverse());
+      int cb = channelBlock(w);
+      run((w + cb - 1) / cb, null, () -> i -> {
+        int c0 = i * cb;
+        job.apply(0, steps, c0, Math.min(w, c0 + cb), carry, 0, false);
+      });
       return;
     }
     int cs = chunkSteps(w);
@@ -144,65 +152,6 @@ final class CpuBackend extends Backend {
         job.apply(lo, hi, 0, w, chain.states, i * w, true);
       };
     });
-  }
-
-  /** Values per band of rows in the channel split (see {@link #applyByChannel}). */
-  static final int BAND_ELEMENTS = 8192;
-
-  /**
-   * The channel split of a scan: block i of columns [c0, c1) is scanned from start to end by one
-   * worker, in bands of rows, each band starting from the state the previous band left in the
-   * output (so the result is the one-pass result, bit for bit). Block i starts band k only after
-   * block i − 1 finished it: the columns of one row share cache lines at the blocks' boundaries,
-   * and two cores writing the same row at once would pass those lines back and forth on every
-   * row. Block i − 1 was claimed earlier by a running worker, so the wait always ends.
-   */
-  private void applyByChannel(Chunks.Scan job, int w, int steps, double[] carry, boolean rev) {
-    int cb = channelBlock(w);
-    int nb = (w + cb - 1) / cb;
-    if (nb == 1) {
-      job.apply(0, steps, 0, w, carry, 0, false);
-      return;
-    }
-    int band = Math.max(16, BAND_ELEMENTS / w);
-    int nBands = (steps + band - 1) / band;
-    AtomicIntegerArray done = new AtomicIntegerArray(nb);
-    run(nb, null, () -> i -> {
-      int c0 = i * cb;
-      int c1 = Math.min(w, c0 + cb);
-      double[] state = new double[w];
-      try {
-        for (int k = 0; k < nBands; k++) {
-          if (i > 0) {
-            awaitBand(done, i - 1, k + 1);
-          }
-          int q = rev ? nBands - 1 - k : k;
-          int lo = q * band;
-          int hi = Math.min(steps, lo + band);
-          if (k == 0) {
-            job.apply(lo, hi, c0, c1, carry, 0, false);
-          } else {
-            job.stateAt(rev ? hi : lo - 1, c0, c1, state);
-            job.apply(lo, hi, c0, c1, state, 0, false);
-          }
-          done.set(i, k + 1);
-        }
-      } catch (RuntimeException | Error e) {
-        done.set(i, Integer.MAX_VALUE);   // let the blocks behind this one finish
-        throw e;
-      }
-    });
-  }
-
-  private static void awaitBand(AtomicIntegerArray done, int block, int bands) {
-    int spins = 0;
-    while (done.get(block) < bands) {
-      if (++spins < 2000) {
-        Thread.onSpinWait();
-      } else {
-        Thread.yield();
-      }
-    }
   }
 
   @Override

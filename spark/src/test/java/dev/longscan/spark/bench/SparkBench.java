@@ -154,23 +154,9 @@ public final class SparkBench {
   }
 
   private static double best(int repeat, Supplier<Dataset<Row>> job) {
-    double best = Double.MAX_VALUE;
-    String sink = System.getProperty("sink", "noop");
-    for (int r = Boolean.getBoolean("warmup") ? -1 : 0; r < repeat; r++) {
-      long t0 = System.nanoTime();
-      if (sink.equals("parquet")) {
-        job.get().write().mode("overwrite").parquet(System.getProperty("out",
-            "/tmp/longscan-bench/out"));
-      } else {
-        job.get().write().format("noop").mode("overwrite").save();
-      }
-      if (r < 0) {
-        continue;
-      }
-      best = Math.min(best, (System.nanoTime() - t0) / 1e9);
-    }
-    return best;
+    return bestInterleaved(repeat, List.of(job))[0];
   }
+
 
   /** rows rows of (key long, t long, x double) sorted by (key, t), as Parquet, once. */
   private static void prepare(SparkSession spark, Path path, long rows, int keys)
