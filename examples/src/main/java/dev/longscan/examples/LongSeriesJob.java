@@ -141,6 +141,14 @@ public final class LongSeriesJob implements Callable<Integer> {
       throw new ParameterException("expected --steps >= 1 and --chunk-steps >= 1, found " + steps
           + " and " + chunkSteps);
     }
+    // checked before any Spark work, so a typo does not cost a generated (or cached) series
+    if (!api.equals("rdd") && !api.equals("dataframe")) {
+      throw new ParameterException("expected --api rdd or dataframe, found '" + api + "'");
+    }
+    if (partitions < 0 || checkChunks < 0) {
+      throw new ParameterException("expected --partitions >= 0 (0: Spark's default) and"
+          + " --check-chunks >= 0, found " + partitions + " and " + checkChunks);
+    }
     boolean f32 = ScanCommand.parsePrecision(precision) == Precision.FLOAT32;
     long chunks = (steps + chunkSteps - 1) / chunkSteps;
     SparkSession spark = Sessions.start("longscan long series", master, backend);

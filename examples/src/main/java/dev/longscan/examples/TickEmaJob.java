@@ -4,6 +4,7 @@ import static org.apache.spark.sql.functions.col;
 
 import dev.longscan.Backends;
 import dev.longscan.Filters;
+import dev.longscan.ParameterException;
 import dev.longscan.Sequence;
 import dev.longscan.spark.ScanResult;
 import dev.longscan.spark.Scans;
@@ -85,6 +86,11 @@ public final class TickEmaJob implements Callable<Integer> {
   @Override
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
+    // checked before the ticks are generated and written
+    if (partitions < 0 || !(halfLife > 0) || Double.isInfinite(halfLife)) {
+      throw new ParameterException("expected --partitions >= 0 (0: Spark's default) and a finite"
+          + " --half-life > 0 seconds, found " + partitions + " and " + halfLife);
+    }
     SparkSession spark = Sessions.start("longscan tick EMA", master, backend);
     try {
       int slots = Sessions.awaitExecutors(spark);

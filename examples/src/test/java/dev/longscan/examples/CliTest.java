@@ -1,6 +1,7 @@
 package dev.longscan.examples;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -92,5 +93,18 @@ class CliTest {
     String[] g = run("scan", "--steps", "10", "--backend", "gpu");
     assertEquals("2", g[0]);
     assertTrue(g[2].contains("backend 'gpu'"), g[2]);
+    // the Spark jobs reject bad options before starting Spark
+    String[] api = run("long-series", "--steps", "10", "--api", "rows");
+    assertEquals("2", api[0], api[1] + api[2]);
+    assertTrue(api[2].contains("expected --api rdd or dataframe, found 'rows'"), api[2]);
+    String[] parts = run("long-series", "--steps", "10", "--partitions", "-3");
+    assertEquals("2", parts[0], parts[1] + parts[2]);
+    assertTrue(parts[2].contains("expected --partitions >= 0 (0: Spark's default) and"
+        + " --check-chunks >= 0, found -3 and 4"), parts[2]);
+    String[] hl = run("tick-ema", "--data", "/nonexistent/d", "--out", "/nonexistent/o",
+        "--half-life", "0");
+    assertEquals("2", hl[0], hl[1] + hl[2]);
+    assertTrue(hl[2].contains("a finite --half-life > 0 seconds, found 0 and 0.0"), hl[2]);
+    assertFalse(hl[1].contains("wrote"), hl[1]);
   }
 }
