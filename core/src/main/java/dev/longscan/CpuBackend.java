@@ -133,7 +133,7 @@ final class CpuBackend extends Backend {
       int cb = channelBlock(w);
       run((w + cb - 1) / cb, null, () -> i -> {
         int c0 = i * cb;
-        job.apply(0, steps, c0, Math.min(w, c0 + cb), carry, 0, false);
+        job.apply(0, steps, c0, Math.min(w, c0 + cb), carry, 0, true);
       });
       return;
     }

@@ -32,21 +32,25 @@ final class Kernels32 {
     java.util.Arrays.fill(pa, 1);
     boolean seg = o.isSegmented();
     boolean resets = false;
-    for (int p = 0, steps = hi - lo; p < steps; p++) {
-      int t = rev ? hi - 1 - p : lo + p;
-      int ia = ao + t * w + c0;
-      int ib = bo + t * w + c0;
-      if (seg && o.restartsAt(t)) {
-        resets = true;
-        for (int c = 0; c < n; c++) {
-          pa[c] = 0;
-          pb[c] = (float) (a[ia + c] * o.initialState(c0 + c) + b[ib + c]);
-        }
-      } else {
-        for (int c = 0; c < n; c++) {
-          float x = a[ia + c];
-          pa[c] = x * pa[c];
-          pb[c] = x * pb[c] + b[ib + c];
+    if (!seg && ao == bo) {
+      reduceRows(a, b, ao, w, c0, n, lo, hi, rev, pa, pb);
+    } else {
+      for (int p = 0, steps = hi - lo; p < steps; p++) {
+        int t = rev ? hi - 1 - p : lo + p;
+        int ia = ao + t * w + c0;
+        int ib = bo + t * w + c0;
+        if (seg && o.restartsAt(t)) {
+          resets = true;
+          for (int c = 0; c < n; c++) {
+            pa[c] = 0;
+            pb[c] = (float) (a[ia + c] * o.initialState(c0 + c) + b[ib + c]);
+          }
+        } else {
+          for (int c = 0; c < n; c++) {
+            float x = a[ia + c];
+            pa[c] = x * pa[c];
+            pb[c] = x * pb[c] + b[ib + c];
+          }
         }
       }
     }
@@ -55,6 +59,33 @@ final class Kernels32 {
       sb[so + c0 + c] = pb[c];
     }
     return resets;
+  }
+
+  /**
+   * Channels [c0, c0 + n) of [lo, hi) without segments, a and b at one offset: as the general
+   * loop, with one index for both arrays (about 1.5 times as fast; same results bit for bit).
+   */
+  private static void reduceRows(float[] a, float[] b, int off, int w, int c0, int n, int lo,
+      int hi, boolean rev, float[] pa, float[] pb) {
+    if (!rev) {
+      for (int t = lo; t < hi; t++) {
+        int i = off + t * w + c0;
+        for (int c = 0; c < n; c++) {
+          float x = a[i + c];
+          pa[c] = x * pa[c];
+          pb[c] = x * pb[c] + b[i + c];
+        }
+      }
+    } else {
+      for (int t = hi - 1; t >= lo; t--) {
+        int i = off + t * w + c0;
+        for (int c = 0; c < n; c++) {
+          float x = a[i + c];
+          pa[c] = x * pa[c];
+          pb[c] = x * pb[c] + b[i + c];
+        }
+      }
+    }
   }
 
   /**
@@ -116,9 +147,10 @@ final class Kernels32 {
   }
 
   /**
-   * Rescans channels [c0, c1) of [lo, hi) from carry[co + c], writing out. {@code blocked}: use
-   * the eight-step blocks for one channel without segments (the parallel backend); false gives
-   * the plain one-step-at-a-time loop (the sequential baseline).
+   * Rescans channels [c0, c1) of [lo, hi) from carry[co + c], writing out. {@code blocked} (the
+   * parallel backend): use the eight-step blocks for one channel without segments, and the row
+   * loop of {@link #applyRows} for several channels without segments; false gives the plain
+   * one-step-at-a-time loop (the sequential baseline).
    */
   static void apply(float[] a, int ao, float[] b, int bo, float[] out, int oo, int w, int c0,
       int c1, int lo, int hi, ScanOptions o, double[] carry, int co, boolean blocked) {
@@ -139,6 +171,10 @@ final class Kernels32 {
       h0[c] = (float) o.initialState(c0 + c);
     }
     boolean seg = o.isSegmented();
+    if (blocked && !seg && ao == bo && bo == oo && hi > lo) {
+      applyRows(a, b, out, ao, w, c0, n, lo, hi, rev, h);
+      return;
+    }
     for (int p = 0, steps = hi - lo; p < steps; p++) {
       int t = rev ? hi - 1 - p : lo + p;
       int ia = ao + t * w + c0;
@@ -153,6 +189,37 @@ final class Kernels32 {
         for (int c = 0; c < n; c++) {
           h[c] = a[ia + c] * h[c] + b[ib + c];
           out[io + c] = h[c];
+        }
+      }
+    }
+  }
+
+  /**
+   * Channels [c0, c0 + n) of the non-empty [lo, hi) without segments, for a, b and out that start
+   * at one offset (whole arrays, the common case): each row reads the previous row's outputs, and
+   * one index serves all three arrays, which the JIT compiles to a loop about 1.5 times as fast as
+   * the general one (same arithmetic, same results bit for bit).
+   */
+  private static void applyRows(float[] a, float[] b, float[] out, int off, int w, int c0, int n,
+      int lo, int hi, boolean rev, float[] h) {
+    int i0 = off + (rev ? hi - 1 : lo) * w + c0;
+    for (int c = 0; c < n; c++) {
+      out[i0 + c] = a[i0 + c] * h[c] + b[i0 + c];
+    }
+    if (!rev) {
+      for (int t = lo + 1; t < hi; t++) {
+        int i = off + t * w + c0;
+        int p = i - w;
+        for (int c = 0; c < n; c++) {
+          out[i + c] = a[i + c] * out[p + c] + b[i + c];
+        }
+      }
+    } else {
+      for (int t = hi - 2; t >= lo; t--) {
+        int i = off + t * w + c0;
+        int p = i + w;
+        for (int c = 0; c < n; c++) {
+          out[i + c] = a[i + c] * out[p + c] + b[i + c];
         }
       }
     }

@@ -87,4 +87,53 @@ class DeterminismTest {
       }
     }
   }
+
+  /**
+   * The wide kernels take a faster loop when a, b and out start at one offset; views at different
+   * offsets take the general one. Both give the plain loop's results bit for bit, in scan and
+   * reduce, forward and reverse, on one thread and on several.
+   */
+  @Test
+  void wideKernelsAgreeAtEqualAndUnequalOffsets() {
+    for (Precision p : Precision.values()) {
+      for (int w : new int[] {2, 37, 64}) {
+        int n = 501;
+        Sequence a = TestData.multipliers(p, n, w, 41);
+        Sequence b = TestData.values(p, n, w, 42);
+        double[] h0 = new double[w];
+        java.util.Arrays.fill(h0, -0.5);
+        for (ScanOptions o : new ScanOptions[] {ScanOptions.defaults().withInitialState(h0),
+            ScanOptions.reverse()}) {
+          Sequence expected = Backends.sequential().scan(a, b, o);
+          Summary whole = Backends.sequential().reduce(a, b, o);
+          for (int[] off : new int[][] {{3, 3, 3}, {3, 1, 4}, {0, 2, 2}}) {
+            Sequence av = placed(a, off[0]);
+            Sequence bv = placed(b, off[1]);
+            Sequence out = placed(a, off[2]);
+            out.fill(Double.NaN);
+            String what = p + " width " + w + " offsets " + java.util.Arrays.toString(off) + " "
+                + o;
+            for (int threads : new int[] {1, 2}) {
+              try (Backend be = Backends.cpu(threads, 1 << 20)) {
+                be.scan(av, bv, o, out);
+                assertBitwise(expected, out, what + " threads " + threads);
+                Summary s = be.reduce(av, bv, o);
+                assertBitwise(Sequence.of(whole.a(), w), Sequence.of(s.a(), w), what + " reduce a");
+                assertBitwise(Sequence.of(whole.b(), w), Sequence.of(s.b(), w), what + " reduce b");
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+
+  /** A copy of s in a larger array, starting `lead` steps in: a view whose offset is lead * w. */
+  private static Sequence placed(Sequence s, int lead) {
+    Sequence big = Sequence.allocate(s.precision(), s.steps() + lead + 2, s.width());
+    big.fill(Double.NaN);
+    Sequence v = big.slice(lead, lead + s.steps());
+    s.copyTo(v);
+    return v;
+  }
 }

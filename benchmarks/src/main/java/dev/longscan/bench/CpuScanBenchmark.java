@@ -24,7 +24,15 @@ import java.util.concurrent.Future;
  * printed: a parallel elementwise pass out = a + b over the same arrays (the same bytes and access
  * pattern as the scan, no dependency), for reference.
  *
- * <p>Usage: {@code CpuScanBenchmark [--quick] [--runs N]}. Prints a Markdown table.
+ * <p>Also timed: the parallel backend on one thread ({@code Backends.cpu(1)}, the same kernels as
+ * the parallel path), which separates what the second core brings from what the parallel path's
+ * kernels bring over the sequential path's plain loop.
+ *
+ * <p>The five measurements of a row are interleaved: every run times each of them once, in turn,
+ * so that a change in the shared machine's load or memory bandwidth during the row touches all of
+ * them alike; each figure is the median over the runs, after the warm-ups.
+ *
+ * <p>Usage: {@code CpuScanBenchmark [--quick] [--runs N] [--warmups N]}. Prints a Markdown table.
  */
 public final class CpuScanBenchmark {
   private CpuScanBenchmark() {}
@@ -32,54 +40,66 @@ public final class CpuScanBenchmark {
   public static void main(String[] args) throws Exception {
     boolean quick = Arrays.asList(args).contains("--quick");
     int runs = 7;
+    int warmups = 5;
     for (int i = 0; i < args.length - 1; i++) {
       if (args[i].equals("--runs")) {
         runs = Integer.parseInt(args[i + 1]);
+      } else if (args[i].equals("--warmups")) {
+        warmups = Integer.parseInt(args[i + 1]);
       }
     }
     int threads = Runtime.getRuntime().availableProcessors();
-    System.out.printf(Locale.ROOT, "# CPU scan benchmark: %d cores, Java %s, %s; median of %d runs"
-        + " after 2 warm-ups%n%n", threads, System.getProperty("java.version"),
-        System.getProperty("os.arch"), runs);
+    System.out.printf(Locale.ROOT, "# CPU scan benchmark: %d cores, Java %s, %s; median of %d"
+        + " interleaved runs after %d warm-ups%n%n", threads, System.getProperty("java.version"),
+        System.getProperty("os.arch"), runs, warmups);
     System.out.println("| precision | steps × width | copy GB/s (r+w) | a+b pass G el/s"
-        + " | sequential G el/s | parallel G el/s | parallel ÷ sequential"
-        + " | parallel ÷ copy ceiling |");
-    System.out.println("|---|---|---|---|---|---|---|---|");
+        + " | sequential G el/s | parallel, 1 thread G el/s | parallel G el/s"
+        + " | parallel ÷ sequential | parallel ÷ 1 thread | parallel ÷ copy ceiling |");
+    System.out.println("|---|---|---|---|---|---|---|---|---|---|");
     int longT = quick ? 10_000_000 : 100_000_000;
     int wideT = quick ? 100_000 : 1_000_000;
     for (Precision p : Precision.values()) {
-      row(p, longT, 1, runs, threads);
+      row(p, longT, 1, runs, warmups, threads);
     }
     for (Precision p : Precision.values()) {
-      row(p, wideT, 64, runs, threads);
+      row(p, wideT, 64, runs, warmups, threads);
     }
   }
 
-  private static void row(Precision p, int steps, int width, int runs, int threads)
-      throws Exception {
+  private static void row(Precision p, int steps, int width, int runs, int warmups,
+      int threads) throws Exception {
     Sequence a = fill(p, steps, width, 1, true);
     Sequence b = fill(p, steps, width, 2, false);
     Sequence out = Sequence.allocate(p, steps, width);
     long n = (long) steps * width;
     Backend seq = Backends.sequential();
+    Backend one = Backends.cpu(1);
     Backend par = Backends.cpu();
     ScanOptions o = ScanOptions.defaults();
-    double tSeq = median(runs, () -> seq.scan(a, b, o, out));
-    double tPar = median(runs, () -> par.scan(a, b, o, out));
     ExecutorService pool = Executors.newFixedThreadPool(threads);
     try {
-      // copy: src = a's array into out's array, in `threads` slices at once
-      double tCopy = median(runs, () -> parallel(pool, threads, n, (lo, hi) -> copy(a, out, lo, hi)));
-      double tAdd = median(runs, () -> parallel(pool, threads, n, (lo, hi) -> add(a, b, out, lo, hi)));
+      double[] t = interleaved(runs, warmups,
+          () -> seq.scan(a, b, o, out),
+          () -> one.scan(a, b, o, out),
+          () -> par.scan(a, b, o, out),
+          // copy: src = a's array into out's array, in `threads` slices at once
+          () -> parallel(pool, threads, n, (lo, hi) -> copy(a, out, lo, hi)),
+          () -> parallel(pool, threads, n, (lo, hi) -> add(a, b, out, lo, hi)));
+      double tSeq = t[0];
+      double tOne = t[1];
+      double tPar = t[2];
       double copyBytes = 2.0 * n * p.bytes();
-      double copyBw = copyBytes / tCopy;
+      double copyBw = copyBytes / t[3];
       double scanBytes = 3.0 * n * p.bytes();
       double ceiling = scanBytes / copyBw;
-      System.out.printf(Locale.ROOT, "| %s | %d × %d | %.1f | %.3f | %.3f | %.3f | %.2f | %.0f %% |%n",
-          p, steps, width, copyBw / 1e9, n / tAdd / 1e9, n / tSeq / 1e9, n / tPar / 1e9,
-          tSeq / tPar, 100 * ceiling / tPar);
+      System.out.printf(Locale.ROOT,
+          "| %s | %d × %d | %.1f | %.3f | %.3f | %.3f | %.3f | %.2f | %.2f | %.0f %% |%n",
+          p, steps, width, copyBw / 1e9, n / t[4] / 1e9, n / tSeq / 1e9, n / tOne / 1e9,
+          n / tPar / 1e9, tSeq / tPar, tOne / tPar, 100 * ceiling / tPar);
     } finally {
       pool.shutdown();
+      one.close();
+      par.close();
     }
   }
 
@@ -130,18 +150,27 @@ public final class CpuScanBenchmark {
     void run() throws Exception;
   }
 
-  private static double median(int runs, Body body) throws Exception {
-    for (int i = 0; i < 2; i++) {
-      body.run();
+  /** Median time of each body over `runs` rounds that run every body once, in turn. */
+  private static double[] interleaved(int runs, int warmups, Body... bodies) throws Exception {
+    for (int i = 0; i < warmups; i++) {
+      for (Body body : bodies) {
+        body.run();
+      }
     }
-    double[] t = new double[runs];
-    for (int i = 0; i < runs; i++) {
-      long t0 = System.nanoTime();
-      body.run();
-      t[i] = (System.nanoTime() - t0) / 1e9;
+    double[][] t = new double[bodies.length][runs];
+    for (int r = 0; r < runs; r++) {
+      for (int k = 0; k < bodies.length; k++) {
+        long t0 = System.nanoTime();
+        bodies[k].run();
+        t[k][r] = (System.nanoTime() - t0) / 1e9;
+      }
     }
-    Arrays.sort(t);
-    return t[runs / 2];
+    double[] med = new double[bodies.length];
+    for (int k = 0; k < bodies.length; k++) {
+      Arrays.sort(t[k]);
+      med[k] = t[k][runs / 2];
+    }
+    return med;
   }
 
   private static Sequence fill(Precision p, int steps, int width, long seed, boolean decay) {
