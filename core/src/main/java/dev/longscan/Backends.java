@@ -54,6 +54,16 @@ public final class Backends {
     return SequentialBackend.INSTANCE;
   }
 
+  /**
+   * One thread, the fastest kernels for each shape (the parallel backend's on one thread for one
+   * channel or wide inputs without segments, else the sequential loop): for callers that already
+   * run one call per core, such as Spark tasks. Results of one channel differ from the sequential
+   * backend's in rounding (chunked carries), within the parity suite's tolerances.
+   */
+  public static Backend singleThread() {
+    return SingleThreadBackend.INSTANCE;
+  }
+
   /** One thread, one pass, float64 arithmetic whatever the data's precision: the test oracle. */
   public static Backend reference() {
     return ReferenceBackend.INSTANCE;

@@ -18,7 +18,8 @@ import org.apache.spark.resource.ResourceInformation;
  * {@code spark.longscan.backend} and the GPU address Spark assigned to the task.
  *
  * <ul>
- *   <li>{@code cpu}: the single-threaded CPU kernel (Spark already runs one task per core).</li>
+ *   <li>{@code cpu}: core's single-thread backend, {@code Backends.singleThread()} (Spark already
+ *   runs one task per core).</li>
  *   <li>{@code gpu}: the GPU backend (found through {@link java.util.ServiceLoader}, never a
  *       compile-time dependency) on the device Spark assigned to the task
  *       ({@code TaskContext.resources().get("gpu")}, first address); without an assignment (local
@@ -173,7 +174,7 @@ final class ExecutorBackends implements Serializable {
 
   private Backend open(String choice) {
     if (choice.equals("cpu")) {
-      return Backends.sequential();
+      return Backends.singleThread();
     }
     Backend b = OPEN.get(choice);
     if (b != null) {
@@ -187,7 +188,7 @@ final class ExecutorBackends implements Serializable {
       if (setting.equals("auto")) {
         logOnce("fail:" + choice, "longscan: the GPU backend '" + choice + "' failed to open ("
             + e + "); tasks use the CPU backend");
-        return Backends.sequential();
+        return Backends.singleThread();
       }
       throw e;
     }

@@ -1,0 +1,55 @@
+package dev.longscan;
+
+/**
+ * One thread with the fastest kernels for each shape, for callers that already run one call per
+ * core (a Spark task): scans of one channel without segments and of wide inputs (at least
+ * {@code longscan.cpu.wideChannels} channels) without segments run as the parallel CPU backend
+ * does on one thread (eight-step blocks in cache-sized chunks; the row loop), everything else as
+ * the sequential backend (one pass: for the other shapes the chunked pipeline would only add a
+ * reduce pass per chunk). Deterministic: the same inputs give the same bits on every call.
+ */
+final class SingleThreadBackend extends Backend {
+  static final SingleThreadBackend INSTANCE = new SingleThreadBackend();
+
+  private final CpuBackend blocked =
+      new CpuBackend(1, CpuBackend.DEFAULT_CHUNK_ELEMENTS, true);
+
+  private SingleThreadBackend() {}
+
+  @Override
+  public String name() {
+    return "single-thread";
+  }
+
+  @Override
+  public String describe() {
+    return "single-thread (the parallel CPU kernels on one thread where they are faster, else"
+        + " the sequential loop)";
+  }
+
+  private static boolean blocked(Sequence a, ScanOptions o) {
+    return !o.isSegmented() && (a.width() == 1 || CpuBackend.splitByChannel(a.width()));
+  }
+
+  @Override
+  protected Summary doReduce(Sequence a, Sequence b, ScanOptions o) {
+    // one pass either way; the sequential reduce already uses the blocked one-channel kernel
+    return SequentialBackend.INSTANCE.doReduce(a, b, o);
+  }
+
+  @Override
+  protected void doApply(Sequence a, Sequence b, double[] carry, ScanOptions o, Sequence out) {
+    if (blocked(a, o)) {
+      blocked.doApply(a, b, carry, o, out);
+    } else {
+      SequentialBackend.INSTANCE.doApply(a, b, carry, o, out);
+    }
+  }
+
+  @Override
+  protected void doBackward(Sequence a, Sequence h, Sequence gradH, ScanOptions o, Sequence gradA,
+      Sequence gradB, double[] gradH0) {
+    // no blocked backward kernel: the chunked pipeline would only add a pass
+    SequentialBackend.INSTANCE.doBackward(a, h, gradH, o, gradA, gradB, gradH0);
+  }
+}
