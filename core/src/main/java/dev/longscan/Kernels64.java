@@ -197,8 +197,8 @@ final class Kernels64 {
   /**
    * Channels [c0, c0 + n) of the non-empty [lo, hi) without segments, for a, b and out that start
    * at one offset (whole arrays, the common case): each row reads the previous row's outputs, and
-   * one index serves all three arrays, which the JIT compiles to a loop about 1.5 times as fast as
-   * the general one (same arithmetic, same results bit for bit).
+   * one index serves all three arrays, which the JIT compiles to a loop 1.5 to 2 times as fast as
+   * the general one (docs/benchmarks.md; same arithmetic, same results bit for bit).
    */
   private static void applyRows(double[] a, double[] b, double[] out, int off, int w, int c0, int n,
       int lo, int hi, boolean rev, double[] h) {
