@@ -1,11 +1,12 @@
-// The register kernels of the backward pass that the staged ones (backward_long2 in long.cuh,
-// backward_wide2 in wide.cuh) replaced as entry points (commit a3fd526 and before): each thread
-// holds its tile's a, h and g in registers. Kept for gpu/perf/harness.cu, which checks the staged
-// kernels against them and times both.
+// The register kernels of the backward pass that the staged ones (backward_long2, now in
+// legacy.cuh, and backward_wide2 in wide.cuh) replaced as entry points (commit a3fd526 and
+// before): each thread holds its tile's a, h and g in registers. Kept for gpu/perf/harness.cu,
+// which checks the staged kernels against them and times both.
 #pragma once
 
 #include "../src/main/cuda/long.cuh"
 #include "../src/main/cuda/wide.cuh"
+#include "legacy.cuh"
 
 namespace ls {
 
@@ -151,7 +152,7 @@ LS_DEV void backward_long_reg(const T* __restrict__ a, const T* __restrict__ h, 
 
 
 
-// Backward over n steps of width D (see backward_long2 in long.cuh for the recurrence and the flags).
+// Backward over n steps of width D (the recurrence and the flags: backward_long4 in long.cuh).
 // a_next, h_prev: D values each (a at the step after this launch's last step in scan order, h at
 // the step before its first); h0p: D values; g0_part[kpos * D + c]: per tile position in
 // gradient order and channel, the partial sums of a_t * delta_t over steps that start from h0.

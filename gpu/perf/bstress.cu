@@ -22,6 +22,7 @@
 // (1 .. 4.2 M, often near tile multiples), window and grid cap (1 .. 40 blocks, so that small
 // sizes run several tiles per block). One status buffer per kernel is reused across launches.
 #include "../src/main/cuda/longscan.cu"
+#include "legacy.cuh"
 #include "bwd3.cuh"
 #include "bwd4.cuh"
 

@@ -1,5 +1,5 @@
 // Harness include (gpu/perf/NOTES.md run 20): backward_long3, the pipelined persistent form of
-// the width-1 backward (long.cuh backward_long2), built like scan_long3: a grid of at most as
+// the width-1 backward (legacy.cuh backward_long2), built like scan_long3: a grid of at most as
 // many blocks as fit at once, tiles by ticket in gradient order, S tiles staged in shared memory
 // (one cp.async group per tile), and (EARLY) the next tile's aggregate reduced and published
 // before the current tile's look-back. The look-back is the same fixed window as backward_long2,
@@ -16,6 +16,7 @@
 #pragma once
 
 #include "../src/main/cuda/long.cuh"
+#include "legacy.cuh"
 
 namespace ls {
 

@@ -1,6 +1,7 @@
 // Standalone timing and checking harness for the width-1 scan and the backward kernels: the
-// register kernels (the width-1 scan entry point of longscan.cu; the backward kernels it used
-// before, in baseline.cuh) against the staged "2" kernels of long.cuh / wide.cuh, as variants.
+// register kernels (scan_long in legacy.cuh, the width-1 scan entry point up to layout 6; the
+// backward kernels used before, in baseline.cuh) against the staged "2" kernels (legacy.cuh,
+// wide.cuh) and the pipelined entry-point kernels of long.cuh, as variants.
 //
 //   nvcc -O3 -std=c++17 -arch=sm_90 -o harness gpu/perf/harness.cu
 //   ./harness            validation (staged kernels and the backward entry points against the
@@ -14,6 +15,7 @@
 // several GB; every ratio is to the copy kernel (ls_copy16) timed in the same run.
 #include "../src/main/cuda/longscan.cu"
 #include "pipe.cuh"
+#include "legacy.cuh"
 #include "baseline.cuh"
 
 #include <cuda_runtime.h>

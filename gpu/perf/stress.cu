@@ -19,6 +19,7 @@
 // run several tiles per block), each 5 times. One status buffer per kernel is reused across
 // launches (epochs, tickets advanced as the host does), and zeroed again now and then.
 #include "../src/main/cuda/longscan.cu"
+#include "legacy.cuh"
 
 #include <cuda_runtime.h>
 

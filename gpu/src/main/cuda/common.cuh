@@ -1,5 +1,5 @@
 // Shared pieces of the longscan kernels: the affine element and its composition, warp scans in
-// either direction, volatile accesses and the tile-status protocol of the single-pass scan.
+// either direction and the tile-status protocol of the single-pass scan.
 //
 // An element is the affine map h -> a*h + b. Composition "x then y" is
 //   x |> y = (y.a * x.a, y.a * x.b + y.b),
@@ -126,16 +126,6 @@ LS_DEV El<T> warp_exclusive(const El<T>& incl, int lane) {
   return pos == 0 ? empty<T>() : p;
 }
 
-template <typename T>
-LS_DEV T ldv(const T* p) {
-  return *reinterpret_cast<const volatile T*>(p);
-}
-
-template <typename T>
-LS_DEV void stv(T* p, T v) {
-  *reinterpret_cast<volatile T*>(p) = v;
-}
-
 // Tile status words of the look-back. Each word carries a value and a flag in one access that
 // the hardware performs at once, so a reader that sees the flag sees the value: no fences on the
 // critical path. The flag is 2 * epoch + reset, where the epoch numbers the launches that use a
@@ -215,19 +205,6 @@ LS_DEV long long take_ticket(unsigned long long* counter, long long base, int* s
   return *s_tile;
 }
 
-// Waits (one thread, with a short backoff) for the inclusive prefix of status index i.
-template <typename T>
-LS_DEV T wait_prefix(const Status<T>& st, long long i, unsigned long long epoch) {
-  typedef Word<T> WD;
-  unsigned ns = 32;
-  for (;;) {
-    const typename WD::W w = WD::load(st.p + i);
-    if ((WD::flag(w) >> 1) == epoch) return WD::value(w);
-    __nanosleep(ns);
-    if (ns < 128) ns <<= 1;
-  }
-}
-
 template <typename T>
 LS_DEV El<T> slot_element(T a, T b, unsigned char kind) {
   return kind == 0 ? empty<T>() : el(a, b, kind != 2);
@@ -267,7 +244,7 @@ LS_DEV double block_sum(double v, double* s_tmp) {
   return s;
 }
 
-// 16-byte vector loads and stores of N consecutive values starting at a 16-byte aligned address.
+// 16-byte vector loads of N consecutive values starting at a 16-byte aligned address.
 // Streaming cache hints: the data is touched once; the tile status should stay in L2.
 template <int N>
 LS_DEV void load16(const float* p, float (&v)[N]) {
@@ -293,100 +270,6 @@ LS_DEV void load16(const double* p, double (&v)[N]) {
   }
 }
 
-template <int N>
-LS_DEV void store16(float* p, const float (&v)[N]) {
-#pragma unroll
-  for (int i = 0; i < N / 4; ++i) {
-    __stcs(reinterpret_cast<float4*>(p) + i,
-           make_float4(v[4 * i], v[4 * i + 1], v[4 * i + 2], v[4 * i + 3]));
-  }
-}
-
-template <int N>
-LS_DEV void store16(double* p, const double (&v)[N]) {
-#pragma unroll
-  for (int i = 0; i < N / 2; ++i) {
-    __stcs(reinterpret_cast<double2*>(p) + i, make_double2(v[2 * i], v[2 * i + 1]));
-  }
-}
-
-// Warp transposes through shared memory, so that global accesses are whole coalesced rows
-// (each 16-byte vector instruction of a warp covers 512 contiguous bytes) while every thread
-// holds IT consecutive items: the warp's segment of 32 * IT items is loaded "striped" (vector q
-// of lane l holds items (32 q + l) * VW ..), stored to shared memory, and read back "blocked"
-// (lane l: items l * IT ..); stores go the other way. One padding item per IT keeps the blocked
-// accesses free of bank conflicts (float) or 2-way (double). sm: 32 * (IT + 1) items per warp.
-template <typename T, int IT>
-struct WarpT {
-  static constexpr int VW = 16 / (int)sizeof(T);  // items per 16-byte vector
-  static constexpr int NV = IT / VW;               // vectors per lane
-  static constexpr int ITEMS = 32 * (IT + 1);      // shared-memory items per warp
-  static LS_DEV int at(int e) { return e + e / IT; }
-};
-
-template <int IT>
-LS_DEV void warp_load(const float* g, float* sm, float (&v)[IT], int lane) {
-  typedef WarpT<float, IT> W;
-#pragma unroll
-  for (int q = 0; q < W::NV; ++q) {
-    const int e = (q * 32 + lane) * 4;
-    const float4 x = __ldcs(reinterpret_cast<const float4*>(g + e));
-    sm[W::at(e)] = x.x;
-    sm[W::at(e + 1)] = x.y;
-    sm[W::at(e + 2)] = x.z;
-    sm[W::at(e + 3)] = x.w;
-  }
-  __syncwarp();
-#pragma unroll
-  for (int i = 0; i < IT; ++i) v[i] = sm[lane * (IT + 1) + i];
-  __syncwarp();
-}
-
-template <int IT>
-LS_DEV void warp_load(const double* g, double* sm, double (&v)[IT], int lane) {
-  typedef WarpT<double, IT> W;
-#pragma unroll
-  for (int q = 0; q < W::NV; ++q) {
-    const int e = (q * 32 + lane) * 2;
-    const double2 x = __ldcs(reinterpret_cast<const double2*>(g + e));
-    sm[W::at(e)] = x.x;
-    sm[W::at(e + 1)] = x.y;
-  }
-  __syncwarp();
-#pragma unroll
-  for (int i = 0; i < IT; ++i) v[i] = sm[lane * (IT + 1) + i];
-  __syncwarp();
-}
-
-template <int IT>
-LS_DEV void warp_store(float* g, float* sm, const float (&v)[IT], int lane) {
-  typedef WarpT<float, IT> W;
-#pragma unroll
-  for (int i = 0; i < IT; ++i) sm[lane * (IT + 1) + i] = v[i];
-  __syncwarp();
-#pragma unroll
-  for (int q = 0; q < W::NV; ++q) {
-    const int e = (q * 32 + lane) * 4;
-    __stcs(reinterpret_cast<float4*>(g + e),
-           make_float4(sm[W::at(e)], sm[W::at(e + 1)], sm[W::at(e + 2)], sm[W::at(e + 3)]));
-  }
-  __syncwarp();
-}
-
-template <int IT>
-LS_DEV void warp_store(double* g, double* sm, const double (&v)[IT], int lane) {
-  typedef WarpT<double, IT> W;
-#pragma unroll
-  for (int i = 0; i < IT; ++i) sm[lane * (IT + 1) + i] = v[i];
-  __syncwarp();
-#pragma unroll
-  for (int q = 0; q < W::NV; ++q) {
-    const int e = (q * 32 + lane) * 2;
-    __stcs(reinterpret_cast<double2*>(g + e), make_double2(sm[W::at(e)], sm[W::at(e + 1)]));
-  }
-  __syncwarp();
-}
-
 // N flag bytes (N = 8 or 16) from an address aligned to N.
 template <int N>
 LS_DEV void load_bytes(const uint8_t* p, uint8_t (&v)[N]) {
@@ -406,7 +289,7 @@ LS_DEV void load_bytes(const uint8_t* p, uint8_t (&v)[N]) {
 
 }  // namespace ls
 
-// ---- Tiles staged in shared memory (the "2" kernels: long.cuh, wide.cuh)
+// ---- Tiles staged in shared memory (scan_long3, backward_long4 in long.cuh; backward_wide2)
 //
 // Loads go straight from global to shared memory with asynchronous copies (cp.async, sm_80 and
 // newer; plain loads and stores before that), so a tile that waits in its look-back holds shared

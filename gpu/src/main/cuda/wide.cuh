@@ -359,7 +359,7 @@ __host__ __device__ constexpr int backward_wide2_smem() {
   return 3 * (NT / 32) * L * 32 * V * (int)sizeof(T);
 }
 
-// Backward over n steps of width D (see backward_long2 for the recurrence and the flags).
+// Backward over n steps of width D (the recurrence and the flags: backward_long4 in long.cuh).
 // a_next, h_prev: D values each (a at the step after this launch's last step in scan order, h at
 // the step before its first); h0p: D values; g0_part[kpos * D + c]: per tile position in
 // gradient order and channel, the partial sums of a_t * delta_t over steps that start from h0.
