@@ -32,6 +32,10 @@ import java.util.concurrent.Future;
  * so that a change in the shared machine's load or memory bandwidth during the row touches all of
  * them alike; each figure is the median over the runs, after the warm-ups.
  *
+ * <p>The multipliers are random in [0.5, 0.99); a last row repeats float32 with one channel with
+ * every multiplier 0.99, an EMA with alpha = 0.01, whose chunk summaries' running products
+ * underflow.
+ *
  * <p>Usage: {@code CpuScanBenchmark [--quick] [--runs N] [--warmups N]}. Prints a Markdown table.
  */
 public final class CpuScanBenchmark {
@@ -64,11 +68,22 @@ public final class CpuScanBenchmark {
     for (Precision p : Precision.values()) {
       row(p, wideT, 64, runs, warmups, threads);
     }
+    // an EMA with alpha = 0.01: every a is 0.99 (a summary's running product underflows)
+    row(Precision.FLOAT32, longT, 1, runs, warmups, threads, 0.99);
   }
 
   private static void row(Precision p, int steps, int width, int runs, int warmups,
       int threads) throws Exception {
+    row(p, steps, width, runs, warmups, threads, Double.NaN);
+  }
+
+  /** One row; {@code constantA}: every multiplier this value (NaN: random in [0.5, 0.99)). */
+  private static void row(Precision p, int steps, int width, int runs, int warmups,
+      int threads, double constantA) throws Exception {
     Sequence a = fill(p, steps, width, 1, true);
+    if (!Double.isNaN(constantA)) {
+      a.fill(constantA);
+    }
     Sequence b = fill(p, steps, width, 2, false);
     Sequence out = Sequence.allocate(p, steps, width);
     long n = (long) steps * width;
@@ -93,8 +108,8 @@ public final class CpuScanBenchmark {
       double scanBytes = 3.0 * n * p.bytes();
       double ceiling = scanBytes / copyBw;
       System.out.printf(Locale.ROOT,
-          "| %s | %d × %d | %.1f | %.3f | %.3f | %.3f | %.3f | %.2f | %.2f | %.0f %% |%n",
-          p, steps, width, copyBw / 1e9, n / t[4] / 1e9, n / tSeq / 1e9, n / tOne / 1e9,
+          "| %s | %d × %d%s | %.1f | %.3f | %.3f | %.3f | %.3f | %.2f | %.2f | %.0f %% |%n",
+          p, steps, width, Double.isNaN(constantA) ? "" : ", a = " + constantA, copyBw / 1e9, n / t[4] / 1e9, n / tSeq / 1e9, n / tOne / 1e9,
           n / tPar / 1e9, tSeq / tPar, tOne / tPar, 100 * ceiling / tPar);
     } finally {
       pool.shutdown();
