@@ -16,6 +16,18 @@ final class Kernels64 {
   private Kernels64() {}
 
   /**
+   * A summary's running product of multipliers, flushed to zero below the smallest normal value.
+   * Without this a product of multipliers above one half sticks at the smallest subnormal value
+   * (x times it rounds back to it) for the rest of the chunk, and every multiply on a subnormal
+   * operand is several times slower: measured here, a whole-series reduce with a = 0.99 ran at
+   * half the speed of one with a = 0.9. The product only scales the state entering the chunk, so
+   * the flush changes a state by less than the smallest normal value times that state.
+   */
+  private static double ftz(double x) {
+    return Math.abs(x) < Double.MIN_NORMAL ? 0 : x;
+  }
+
+  /**
    * Summary of channels [c0, c1) of steps [lo, hi), in scan order, into sa/sb[so + c]; returns
    * whether it restarts.
    */
@@ -48,7 +60,7 @@ final class Kernels64 {
         } else {
           for (int c = 0; c < n; c++) {
             double x = a[ia + c];
-            pa[c] = x * pa[c];
+            pa[c] = ftz(x * pa[c]);
             pb[c] = x * pb[c] + b[ib + c];
           }
         }
@@ -72,7 +84,7 @@ final class Kernels64 {
         int i = off + t * w + c0;
         for (int c = 0; c < n; c++) {
           double x = a[i + c];
-          pa[c] = x * pa[c];
+          pa[c] = ftz(x * pa[c]);
           pb[c] = x * pb[c] + b[i + c];
         }
       }
@@ -81,7 +93,7 @@ final class Kernels64 {
         int i = off + t * w + c0;
         for (int c = 0; c < n; c++) {
           double x = a[i + c];
-          pa[c] = x * pa[c];
+          pa[c] = ftz(x * pa[c]);
           pb[c] = x * pb[c] + b[i + c];
         }
       }
@@ -111,12 +123,12 @@ final class Kernels64 {
         double a45 = a5 * a4, b45 = a5 * b4 + b5, a67 = a7 * a6, b67 = a7 * b6 + b7;
         double a03 = a23 * a01, b03 = a23 * b01 + b23, a47 = a67 * a45, b47 = a67 * b45 + b67;
         double a07 = a47 * a03, b07 = a47 * b03 + b47;
-        pa = a07 * pa;
+        pa = ftz(a07 * pa);
         pb = a07 * pb + b07;
       }
       for (; t < hi; t++) {
         double x = a[ao + t];
-        pa = x * pa;
+        pa = ftz(x * pa);
         pb = x * pb + b[bo + t];
       }
     } else {
@@ -133,12 +145,12 @@ final class Kernels64 {
         double a45 = a5 * a4, b45 = a5 * b4 + b5, a67 = a7 * a6, b67 = a7 * b6 + b7;
         double a03 = a23 * a01, b03 = a23 * b01 + b23, a47 = a67 * a45, b47 = a67 * b45 + b67;
         double a07 = a47 * a03, b07 = a47 * b03 + b47;
-        pa = a07 * pa;
+        pa = ftz(a07 * pa);
         pb = a07 * pb + b07;
       }
       for (t += 7; t >= lo; t--) {
         double x = a[ao + t];
-        pa = x * pa;
+        pa = ftz(x * pa);
         pb = x * pb + b[bo + t];
       }
     }
@@ -339,7 +351,7 @@ final class Kernels64 {
         int ia = ao + tn * w + c0;
         for (int c = 0; c < n; c++) {
           double x = a[ia + c];
-          pa[c] = x * pa[c];
+          pa[c] = ftz(x * pa[c]);
           pb[c] = x * pb[c] + g[ig + c];
         }
       }
