@@ -379,6 +379,10 @@ final class Kernels32 {
       d[c] = (float) carry[co + c0 + c];
       h0[c] = (float) o.initialState(c0 + c);
     }
+    if (w > 1 && !o.isSegmented() && ao == ho && ho == go && go == gao && gao == gbo) {
+      applyGradRows(a, h, g, ga, gb, ao, w, c0, n, steps, lo, hi, rev, d, h0, g0, g0o);
+      return;
+    }
     int first = rev ? steps - 1 : 0;
     for (int q = 0, len = hi - lo; q < len; q++) {
       int t = rev ? lo + q : hi - 1 - q;
@@ -409,6 +413,56 @@ final class Kernels32 {
         for (int c = 0; c < n; c++) {
           gb[igb + c] = d[c];
           ga[iga + c] = h[ih + c] * d[c];
+        }
+      }
+    }
+  }
+
+  /**
+   * {@link #applyGrad} for several channels without segments when all five arrays start at one
+   * offset (whole arrays, the common case): one index for all of them, and each row reads δ of the
+   * row after it in scan order from ∂L/∂b, where it was just written (the row loop of
+   * {@link #applyRows} applied to the backward; same arithmetic, same results bit for bit).
+   */
+  private static void applyGradRows(float[] a, float[] h, float[] g, float[] ga, float[] gb,
+      int off, int w, int c0, int n, int steps, int lo, int hi, boolean rev, float[] d, float[] h0,
+      double[] g0, int g0o) {
+    int s = rev ? -w : w; // from a step's index to the index of the next step in scan order
+    int first = rev ? steps - 1 : 0; // the first step in scan order
+    int dt = rev ? 1 : -1; // gradient order is the reverse of scan order
+    int t = rev ? lo : hi - 1;
+    for (int k = 0, len = hi - lo; k < len; k++, t += dt) {
+      int i = off + t * w + c0;
+      if (k == 0) {
+        int tn = rev ? t - 1 : t + 1;
+        if (tn >= 0 && tn < steps) {
+          for (int c = 0; c < n; c++) {
+            d[c] = a[i + s + c] * d[c] + g[i + c];
+          }
+        } else {
+          for (int c = 0; c < n; c++) {
+            d[c] = g[i + c];
+          }
+        }
+        for (int c = 0; c < n; c++) {
+          gb[i + c] = d[c];
+        }
+      } else {
+        int in = i + s;
+        for (int c = 0; c < n; c++) {
+          gb[i + c] = a[in + c] * gb[in + c] + g[i + c];
+        }
+      }
+      if (t == first) {
+        for (int c = 0; c < n; c++) {
+          float v = gb[i + c];
+          ga[i + c] = h0[c] * v;
+          g0[g0o + c0 + c] += (double) a[i + c] * v;
+        }
+      } else {
+        int ip = i - s;
+        for (int c = 0; c < n; c++) {
+          ga[i + c] = h[ip + c] * gb[i + c];
         }
       }
     }

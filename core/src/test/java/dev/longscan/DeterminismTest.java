@@ -128,6 +128,56 @@ class DeterminismTest {
     }
   }
 
+  /** The same for the backward pass: five arrays at one offset take the row loop. */
+  @Test
+  void wideBackwardAgreesAtEqualAndUnequalOffsets() {
+    for (Precision p : Precision.values()) {
+      for (int w : new int[] {2, 37, 64}) {
+        int n = 401;
+        Sequence a = TestData.multipliers(p, n, w, 61);
+        Sequence h = TestData.values(p, n, w, 62);
+        Sequence g = TestData.values(p, n, w, 63);
+        double[] h0 = new double[w];
+        java.util.Arrays.fill(h0, 0.75);
+        for (ScanOptions o : new ScanOptions[] {ScanOptions.defaults().withInitialState(h0),
+            ScanOptions.reverse()}) {
+          Sequence ga0 = null;
+          Sequence gb0 = null;
+          double[] g00 = null;
+          for (int[] off : new int[][] {{2, 2, 2, 2, 2}, {0, 0, 0, 0, 0}, {1, 3, 2, 4, 0},
+              {2, 2, 2, 2, 3}}) {
+            Sequence av = placed(a, off[0]);
+            Sequence hv = placed(h, off[1]);
+            Sequence gv = placed(g, off[2]);
+            Sequence ga = placed(a, off[3]);
+            Sequence gb = placed(a, off[4]);
+            for (int threads : new int[] {1, 2}) {
+              ga.fill(Double.NaN);
+              gb.fill(Double.NaN);
+              double[] g0 = new double[w];
+              try (Backend be = Backends.cpu(threads, 1 << 20)) {
+                be.backward(av, hv, gv, o, ga, gb, g0);
+              }
+              String what = p + " width " + w + " offsets " + java.util.Arrays.toString(off)
+                  + " threads " + threads + " " + o;
+              if (ga0 == null) {
+                ga0 = ga.allocateLike();
+                ga.copyTo(ga0);
+                gb0 = gb.allocateLike();
+                gb.copyTo(gb0);
+                g00 = g0.clone();
+              } else {
+                assertBitwise(ga0, ga, what + " gradA");
+                assertBitwise(gb0, gb, what + " gradB");
+                assertBitwise(Sequence.of(g00, w), Sequence.of(g0, w), what + " gradH0");
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+
   /** A copy of s in a larger array, starting `lead` steps in: a view whose offset is lead * w. */
   private static Sequence placed(Sequence s, int lead) {
     Sequence big = Sequence.allocate(s.precision(), s.steps() + lead + 2, s.width());
