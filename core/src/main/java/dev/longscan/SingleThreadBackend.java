@@ -23,8 +23,7 @@ final class SingleThreadBackend extends Backend {
 
   @Override
   public String describe() {
-    return "single-thread (the parallel CPU kernels on one thread where they are faster, else"
-        + " the sequential loop)";
+    return "single-thread (cpu kernels on the calling thread)";
   }
 
   private static boolean blocked(Sequence a, ScanOptions o) {
