@@ -31,10 +31,11 @@ final class Chunks {
       this.o = o;
     }
 
-    boolean reduce(int lo, int hi, int c0, int c1, double[] sa, double[] sb, int so) {
+    boolean reduce(int lo, int hi, int c0, int c1, double[] sa, double[] sb, int so,
+        boolean blocked) {
       return f32
-          ? Kernels32.reduce(af, ao, bf, bo, w, c0, c1, lo, hi, o, sa, sb, so)
-          : Kernels64.reduce(ad, ao, bd, bo, w, c0, c1, lo, hi, o, sa, sb, so);
+          ? Kernels32.reduce(af, ao, bf, bo, w, c0, c1, lo, hi, o, sa, sb, so, blocked)
+          : Kernels64.reduce(ad, ao, bd, bo, w, c0, c1, lo, hi, o, sa, sb, so, blocked);
     }
 
     void apply(int lo, int hi, int c0, int c1, double[] carry, int co, boolean blocked) {

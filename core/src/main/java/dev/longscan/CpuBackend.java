@@ -99,7 +99,7 @@ final class CpuBackend extends Backend {
       int cb = channelBlock(w);
       run((w + cb - 1) / cb, null, () -> i -> {
         int c0 = i * cb;
-        boolean r = job.reduce(0, steps, c0, Math.min(w, c0 + cb), sa, sb, 0);
+        boolean r = job.reduce(0, steps, c0, Math.min(w, c0 + cb), sa, sb, 0, true);
         if (i == 0) {
           resets[0] = r;
         }
@@ -114,7 +114,7 @@ final class CpuBackend extends Backend {
     run(nChunks, null, () -> i -> {
       int k = o.isReverse() ? nChunks - 1 - i : i;
       int lo = k * cs;
-      resets[i] = job.reduce(lo, Math.min(steps, lo + cs), 0, w, sa, sb, i * w);
+      resets[i] = job.reduce(lo, Math.min(steps, lo + cs), 0, w, sa, sb, i * w, true);
     });
     List<Summary> parts = new ArrayList<>(nChunks);
     for (int i = 0; i < nChunks; i++) {
@@ -147,7 +147,7 @@ final class CpuBackend extends Backend {
         int k = o.isReverse() ? nChunks - 1 - i : i;
         int lo = k * cs;
         int hi = Math.min(steps, lo + cs);
-        boolean resets = job.reduce(lo, hi, 0, w, sa, sb, 0);
+        boolean resets = job.reduce(lo, hi, 0, w, sa, sb, 0, true);
         chain.advance(i, sa, sb, resets);
         job.apply(lo, hi, 0, w, chain.states, i * w, true);
       };

@@ -29,14 +29,18 @@ final class Kernels64 {
 
   /**
    * Summary of channels [c0, c1) of steps [lo, hi), in scan order, into sa/sb[so + c]; returns
-   * whether it restarts.
+   * whether it restarts. One channel without segments always uses eight-step blocks;
+   * {@code blocked} (the parallel backend) also for one channel with segments.
    */
   static boolean reduce(double[] a, int ao, double[] b, int bo, int w, int c0, int c1, int lo,
-      int hi, ScanOptions o, double[] sa, double[] sb, int so) {
+      int hi, ScanOptions o, double[] sa, double[] sb, int so, boolean blocked) {
     boolean rev = o.isReverse();
     if (w == 1 && !o.isSegmented()) {
       reduceBlocked(a, ao, b, bo, lo, hi, rev, sa, sb, so);
       return false;
+    }
+    if (w == 1 && blocked) {
+      return reduceSegBlocked(a, ao, b, bo, lo, hi, rev, o, sa, sb, so);
     }
     int n = c1 - c0;
     double[] pa = new double[n];
@@ -159,14 +163,56 @@ final class Kernels64 {
   }
 
   /**
+   * One channel with segments: only the steps from the last restart in scan order on count; the
+   * stretch after it is reduced by {@link #reduceBlocked} and applied to the restart step's state
+   * (a summary that ignores the state entering it). Returns whether [lo, hi) restarts.
+   */
+  private static boolean reduceSegBlocked(double[] a, int ao, double[] b, int bo, int lo, int hi,
+      boolean rev, ScanOptions o, double[] sa, double[] sb, int so) {
+    boolean[] rs = o.segmentStarts();
+    int rk = o.segmentOffset() + (rev ? 1 : 0);
+    int r = rev ? lo : hi - 1; // the last restart in scan order, if any
+    if (!rev) {
+      while (r >= lo && !restarts(rs, rk, r)) {
+        r--;
+      }
+    } else {
+      while (r < hi && !restarts(rs, rk, r)) {
+        r++;
+      }
+    }
+    boolean found = rev ? r < hi : r >= lo;
+    if (!found) {
+      reduceBlocked(a, ao, b, bo, lo, hi, rev, sa, sb, so);
+      return false;
+    }
+    double hr = a[ao + r] * (double) o.initialState(0) + b[bo + r];
+    if (rev) {
+      reduceBlocked(a, ao, b, bo, lo, r, true, sa, sb, so);
+    } else {
+      reduceBlocked(a, ao, b, bo, r + 1, hi, false, sa, sb, so);
+    }
+    double pa = (double) sa[so];
+    double pb = (double) sb[so];
+    sa[so] = 0;
+    sb[so] = pa * hr + pb;
+    return true;
+  }
+
+  /**
    * Rescans channels [c0, c1) of [lo, hi) from carry[co + c], writing out. {@code blocked} (the
-   * parallel backend): use the eight-step blocks for one channel without segments, and the row
-   * loop of {@link #applyRows} for several channels without segments; false gives the plain
-   * one-step-at-a-time loop (the sequential baseline).
+   * parallel backend): use the eight-step blocks for one channel (with segments: between
+   * restarts), and the row loop of {@link #applyRows} for several channels without segments;
+   * false gives the plain one-step-at-a-time loop (the sequential baseline).
    */
   static void apply(double[] a, int ao, double[] b, int bo, double[] out, int oo, int w, int c0,
       int c1, int lo, int hi, ScanOptions o, double[] carry, int co, boolean blocked) {
     boolean rev = o.isReverse();
+    if (w == 1 && blocked && o.isSegmented()) {
+      applySegBlocked(a, ao, b, bo, out, oo, lo, hi, rev, (double) carry[co], o,
+          (double) o.initialState(0));
+      return;
+    }
     if (w == 1 && !o.isSegmented()) {
       if (blocked) {
         applyBlocked(a, ao, b, bo, out, oo, lo, hi, rev, (double) carry[co]);
@@ -256,7 +302,7 @@ final class Kernels64 {
    * One channel, no segments: eight steps per loop-carried multiply-add (see the class comment),
    * forward and reverse loops apart as in {@link #reduceBlocked}.
    */
-  private static void applyBlocked(double[] a, int ao, double[] b, int bo, double[] out, int oo,
+  private static double applyBlocked(double[] a, int ao, double[] b, int bo, double[] out, int oo,
       int lo, int hi, boolean rev, double h) {
     if (!rev) {
       int t = lo;
@@ -321,6 +367,56 @@ final class Kernels64 {
         out[oo + t] = h;
       }
     }
+    return h;
+  }
+
+  /**
+   * One channel with segments (blocked): the stretches between restarts run through
+   * {@link #applyBlocked}; a restart step starts again from h0. Restart flags: see
+   * {@link #restarts}.
+   */
+  private static void applySegBlocked(double[] a, int ao, double[] b, int bo, double[] out, int oo,
+      int lo, int hi, boolean rev, double h, ScanOptions o, double h0) {
+    boolean[] rs = o.segmentStarts();
+    int rk = o.segmentOffset() + (rev ? 1 : 0);
+    if (!rev) {
+      int t = lo;
+      while (t < hi) {
+        int r = t;
+        while (r < hi && !restarts(rs, rk, r)) {
+          r++;
+        }
+        h = applyBlocked(a, ao, b, bo, out, oo, t, r, false, h);
+        if (r < hi) {
+          h = a[ao + r] * h0 + b[bo + r];
+          out[oo + r] = h;
+        }
+        t = r + 1;
+      }
+    } else {
+      int t = hi - 1;
+      while (t >= lo) {
+        int r = t;
+        while (r >= lo && !restarts(rs, rk, r)) {
+          r--;
+        }
+        h = applyBlocked(a, ao, b, bo, out, oo, r + 1, t + 1, true, h);
+        if (r >= lo) {
+          h = a[ao + r] * h0 + b[bo + r];
+          out[oo + r] = h;
+        }
+        t = r - 1;
+      }
+    }
+  }
+
+  /**
+   * Whether step t restarts from h0 ({@link ScanOptions#restartsAt}): rs[rk + t] where the array
+   * reaches, rk = the segment offset, plus one for reverse scans.
+   */
+  private static boolean restarts(boolean[] rs, int rk, int t) {
+    int i = rk + t;
+    return i < rs.length && rs[i];
   }
 
   /**

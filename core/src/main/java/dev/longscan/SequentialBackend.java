@@ -19,7 +19,7 @@ final class SequentialBackend extends Backend {
     int w = a.width();
     double[] sa = new double[w];
     double[] sb = new double[w];
-    boolean resets = new Chunks.Scan(a, b, null, o).reduce(0, a.steps(), 0, w, sa, sb, 0);
+    boolean resets = new Chunks.Scan(a, b, null, o).reduce(0, a.steps(), 0, w, sa, sb, 0, false);
     return new Summary(sa, sb, resets);
   }
 
