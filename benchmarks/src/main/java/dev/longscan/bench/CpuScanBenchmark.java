@@ -34,7 +34,7 @@ import java.util.concurrent.Future;
  *
  * <p>The multipliers are random in [0.5, 0.99); a last row repeats float32 with one channel with
  * every multiplier 0.99, an EMA with alpha = 0.01, whose chunk summaries' running products
- * underflow.
+ * underflow, and another with a segment starting every 1000 steps (keyed series back to back).
  *
  * <p>Usage: {@code CpuScanBenchmark [--quick] [--runs N] [--warmups N]}. Prints a Markdown table.
  */
@@ -69,17 +69,22 @@ public final class CpuScanBenchmark {
       row(p, wideT, 64, runs, warmups, threads);
     }
     // an EMA with alpha = 0.01: every a is 0.99 (a summary's running product underflows)
-    row(Precision.FLOAT32, longT, 1, runs, warmups, threads, 0.99);
+    row(Precision.FLOAT32, longT, 1, runs, warmups, threads, 0.99, 0);
+    // keyed series back to back: a segment starts every 1000 steps
+    row(Precision.FLOAT32, longT, 1, runs, warmups, threads, Double.NaN, 1000);
   }
 
   private static void row(Precision p, int steps, int width, int runs, int warmups,
       int threads) throws Exception {
-    row(p, steps, width, runs, warmups, threads, Double.NaN);
+    row(p, steps, width, runs, warmups, threads, Double.NaN, 0);
   }
 
-  /** One row; {@code constantA}: every multiplier this value (NaN: random in [0.5, 0.99)). */
+  /**
+   * One row; {@code constantA}: every multiplier this value (NaN: random in [0.5, 0.99));
+   * {@code segmentEvery}: a segment starts every that many steps (0: no segments).
+   */
   private static void row(Precision p, int steps, int width, int runs, int warmups,
-      int threads, double constantA) throws Exception {
+      int threads, double constantA, int segmentEvery) throws Exception {
     Sequence a = fill(p, steps, width, 1, true);
     if (!Double.isNaN(constantA)) {
       a.fill(constantA);
@@ -91,12 +96,20 @@ public final class CpuScanBenchmark {
     Backend one = Backends.cpu(1);
     Backend par = Backends.cpu();
     ScanOptions o = ScanOptions.defaults();
+    if (segmentEvery > 0) {
+      boolean[] starts = new boolean[steps];
+      for (int t = 0; t < steps; t += segmentEvery) {
+        starts[t] = true;
+      }
+      o = o.withSegmentStarts(starts);
+    }
+    ScanOptions opts = o;
     ExecutorService pool = Executors.newFixedThreadPool(threads);
     try {
       double[] t = interleaved(runs, warmups,
-          () -> seq.scan(a, b, o, out),
-          () -> one.scan(a, b, o, out),
-          () -> par.scan(a, b, o, out),
+          () -> seq.scan(a, b, opts, out),
+          () -> one.scan(a, b, opts, out),
+          () -> par.scan(a, b, opts, out),
           // copy: src = a's array into out's array, in `threads` slices at once
           () -> parallel(pool, threads, n, (lo, hi) -> copy(a, out, lo, hi)),
           () -> parallel(pool, threads, n, (lo, hi) -> add(a, b, out, lo, hi)));
@@ -109,7 +122,8 @@ public final class CpuScanBenchmark {
       double ceiling = scanBytes / copyBw;
       System.out.printf(Locale.ROOT,
           "| %s | %d × %d%s | %.1f | %.3f | %.3f | %.3f | %.3f | %.2f | %.2f | %.0f %% |%n",
-          p, steps, width, Double.isNaN(constantA) ? "" : ", a = " + constantA, copyBw / 1e9, n / t[4] / 1e9, n / tSeq / 1e9, n / tOne / 1e9,
+          p, steps, width, (Double.isNaN(constantA) ? "" : ", a = " + constantA)
+              + (segmentEvery > 0 ? ", a segment every " + segmentEvery : ""), copyBw / 1e9, n / t[4] / 1e9, n / tSeq / 1e9, n / tOne / 1e9,
           n / tPar / 1e9, tSeq / tPar, tOne / tPar, 100 * ceiling / tPar);
     } finally {
       pool.shutdown();
