@@ -169,15 +169,13 @@ final class Kernels32 {
    */
   private static boolean reduceSegBlocked(float[] a, int ao, float[] b, int bo, int lo, int hi,
       boolean rev, ScanOptions o, double[] sa, double[] sb, int so) {
-    boolean[] rs = o.segmentStarts();
-    int rk = o.segmentOffset() + (rev ? 1 : 0);
     int r = rev ? lo : hi - 1; // the last restart in scan order, if any
     if (!rev) {
-      while (r >= lo && !restarts(rs, rk, r)) {
+      while (r >= lo && !o.restartsAt(r)) {
         r--;
       }
     } else {
-      while (r < hi && !restarts(rs, rk, r)) {
+      while (r < hi && !o.restartsAt(r)) {
         r++;
       }
     }
@@ -371,19 +369,17 @@ final class Kernels32 {
   }
 
   /**
-   * One channel with segments (blocked): the stretches between restarts run through
-   * {@link #applyBlocked}; a restart step starts again from h0. Restart flags: see
-   * {@link #restarts}.
+   * One channel with segments (blocked): the stretches between restarts
+   * ({@link ScanOptions#restartsAt}) run through {@link #applyBlocked}; a restart step starts
+   * again from h0.
    */
   private static void applySegBlocked(float[] a, int ao, float[] b, int bo, float[] out, int oo,
       int lo, int hi, boolean rev, float h, ScanOptions o, float h0) {
-    boolean[] rs = o.segmentStarts();
-    int rk = o.segmentOffset() + (rev ? 1 : 0);
     if (!rev) {
       int t = lo;
       while (t < hi) {
         int r = t;
-        while (r < hi && !restarts(rs, rk, r)) {
+        while (r < hi && !o.restartsAt(r)) {
           r++;
         }
         h = applyBlocked(a, ao, b, bo, out, oo, t, r, false, h);
@@ -397,7 +393,7 @@ final class Kernels32 {
       int t = hi - 1;
       while (t >= lo) {
         int r = t;
-        while (r >= lo && !restarts(rs, rk, r)) {
+        while (r >= lo && !o.restartsAt(r)) {
           r--;
         }
         h = applyBlocked(a, ao, b, bo, out, oo, r + 1, t + 1, true, h);
@@ -410,14 +406,6 @@ final class Kernels32 {
     }
   }
 
-  /**
-   * Whether step t restarts from h0 ({@link ScanOptions#restartsAt}): rs[rk + t] where the array
-   * reaches, rk = the segment offset, plus one for reverse scans.
-   */
-  private static boolean restarts(boolean[] rs, int rk, int t) {
-    int i = rk + t;
-    return i < rs.length && rs[i];
-  }
 
   /**
    * Backward, phase 1: the summary, in gradient order (the reverse of the scan order), of the
