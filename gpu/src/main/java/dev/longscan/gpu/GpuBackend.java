@@ -102,11 +102,37 @@ final class GpuBackend extends Backend {
         throw new LongscanException("expected longscan.gpu.hostMemory to be pinned or pageable, "
             + "found '" + hm + "'");
       }
-      return new Config(Long.getLong("longscan.gpu.chunkBytes", DEFAULT_CHUNK_BYTES),
-          Long.getLong("longscan.gpu.memoryBudget", 0L), hm.equals("pinned"),
-          Integer.getInteger("longscan.gpu.window.long", DEFAULT_WINDOW_LONG),
-          Integer.getInteger("longscan.gpu.window.wide", DEFAULT_WINDOW_WIDE),
-          Integer.getInteger("longscan.gpu.window.scan", DEFAULT_WINDOW_SCAN));
+      return new Config(longProperty("longscan.gpu.chunkBytes", DEFAULT_CHUNK_BYTES),
+          longProperty("longscan.gpu.memoryBudget", 0L), hm.equals("pinned"),
+          (int) intProperty("longscan.gpu.window.long", DEFAULT_WINDOW_LONG),
+          (int) intProperty("longscan.gpu.window.wide", DEFAULT_WINDOW_WIDE),
+          (int) intProperty("longscan.gpu.window.scan", DEFAULT_WINDOW_SCAN));
+    }
+
+    /**
+     * A numeric system property, or {@code def} when it is not set. Unlike
+     * {@link Long#getLong}, a value that is not a number is an error, not the default.
+     */
+    static long longProperty(String name, long def) {
+      String v = System.getProperty(name);
+      if (v == null) {
+        return def;
+      }
+      try {
+        return Long.parseLong(v.trim());
+      } catch (NumberFormatException e) {
+        throw new LongscanException("expected the system property " + name + " to be an integer,"
+            + " found '" + v + "'");
+      }
+    }
+
+    static long intProperty(String name, int def) {
+      long v = longProperty(name, def);
+      if (v < Integer.MIN_VALUE || v > Integer.MAX_VALUE) {
+        throw new LongscanException("expected the system property " + name + " to fit an int,"
+            + " found " + v);
+      }
+      return v;
     }
 
     Config with(long chunkBytes, long memoryBudget, boolean pinned) {

@@ -158,27 +158,26 @@ final class Kernels {
       launch("ls_info", 1, 1, null, p);
       int[] info = new int[35];
       Cuda.check(cuMemcpyDtoH(Pointer.to(info), p, 4 * info.length), "reading ls_info " + where);
+      // the width-1 scan's and backward's stages depend on the device's architecture (see
+      // long.cuh ScanLong, BwdLong): one before sm_80, two from it on
+      if (info[28] != 1 && info[28] != 2) {
+        throw new LongscanException("expected the fatbin's width-1 kernels " + where + " to keep 1"
+            + " or 2 tiles staged (ls_info slot 28), found " + info[28] + ": the fatbin and the"
+            + " Java classes come from different builds");
+      }
+      scanStages = info[28];
       int[] expected = {LAYOUT_VERSION, rows(Op.SCAN, true, false), rows(Op.SCAN, false, false),
           rows(Op.BACKWARD, true, false), rows(Op.BACKWARD, false, false),
           rows(Op.SCAN, true, true), rows(Op.SCAN, false, true), rows(Op.BACKWARD, true, true),
           rows(Op.BACKWARD, false, true), NT, FOLD_NT, LONG_NT, LONG_MAX_WINDOW,
           WIDE_MAX_WINDOW, wideLanes(true), wideLanes(false), rows(Op.REDUCE, true, false),
           rows(Op.REDUCE, false, false), rows(Op.REDUCE, true, true),
-          rows(Op.REDUCE, false, true), WIDE_BWD_NT, smem(Op.SCAN, true, false, false),
-          smem(Op.SCAN, false, false, false), smem(Op.BACKWARD, true, false, false),
-          smem(Op.BACKWARD, false, false, false), smem(Op.BACKWARD, true, true, false),
-          smem(Op.BACKWARD, false, true, false), scanMaxWindow(true), info[28], SCAN_LONG_NT,
-          scanMaxWindow(false), BWD_LONG_NT, backwardMaxWindow(true, true),
-          backwardMaxWindow(false, false), backwardMaxWindow(false, true)};
-      // the width-1 scan's and backward's stages depend on the device's architecture (see
-      // long.cuh ScanLong, BwdLong)
-      if (info[28] == 1 || info[28] == 2) {
-        scanStages = info[28];
-        expected[21] = scanSmem(true, false);
-        expected[22] = scanSmem(false, false);
-        expected[23] = backwardSmem(true, false);
-        expected[24] = backwardSmem(false, false);
-      }
+          rows(Op.REDUCE, false, true), WIDE_BWD_NT, scanSmem(true, false),
+          scanSmem(false, false), backwardSmem(true, false), backwardSmem(false, false),
+          smem(Op.BACKWARD, true, true, false), smem(Op.BACKWARD, false, true, false),
+          scanMaxWindow(true), scanStages, SCAN_LONG_NT, scanMaxWindow(false), BWD_LONG_NT,
+          backwardMaxWindow(true, true), backwardMaxWindow(false, false),
+          backwardMaxWindow(false, true)};
       if (!java.util.Arrays.equals(info, expected)) {
         throw new LongscanException("expected kernel layout " + java.util.Arrays.toString(expected)
             + " in the fatbin " + where + ", found " + java.util.Arrays.toString(info)
@@ -221,6 +220,19 @@ final class Kernels {
    * Dynamic shared memory (bytes) of the width-1 scan: per stage, a and b of the tile in 16-byte
    * units with one padding unit after every 8, plus one flag byte per step when segmented.
    */
+  /**
+   * A look-back window must be at least one tile: with none, a tile would wait for its own prefix
+   * and the launch would never finish (the configuration checks its windows; this guards every
+   * other caller).
+   */
+  private int checkWindow(int window) {
+    if (window < 1) {
+      throw new LongscanException("expected a look-back window of at least 1 tile " + where
+          + ", found " + window);
+    }
+    return window;
+  }
+
   int scanSmem(boolean f32, boolean seg) {
     int tile = rows(Op.SCAN, f32, false);
     int units = tile * (f32 ? 4 : 8) / 16;
@@ -323,12 +335,13 @@ final class Kernels {
       int grid = grid(Math.min(tiles, scanResident[f32 ? 0 : 1][rev ? 1 : 0][seg ? 1 : 0]));
       s.tickets += tiles + grid;
       launchSmem(f, grid, SCAN_LONG_NT, scanSmem(f32, seg), st, a, b, restarts, out, n, carryIn,
-          carryOut, h0Scalar, s.base, s.slots, base, epoch, Math.min(window, scanMaxWindow(f32)));
+          carryOut, h0Scalar, s.base, s.slots, base, epoch,
+          Math.min(checkWindow(window), scanMaxWindow(f32)));
     } else {
       int grid = grid(tiles);
       s.tickets += tiles;
       launch(f, grid, NT, st, a, b, restarts, out, n, width, carryIn, carryOut, h0, s.base,
-          s.slots, base, epoch, window);
+          s.slots, base, epoch, Math.min(checkWindow(window), WIDE_MAX_WINDOW));
     }
   }
 
@@ -380,13 +393,13 @@ final class Kernels {
       s.tickets += tiles + grid;
       launchSmem(f, grid, BWD_LONG_NT, backwardSmem(f32, seg), st, a, h, g, flags, ga, gb, n,
           first, last, aNextScalar, hPrevScalar, h0Scalar, carryIn, carryOut, g0Parts, s.base,
-          s.slots, base, epoch, Math.min(window, backwardMaxWindow(f32, seg)));
+          s.slots, base, epoch, Math.min(checkWindow(window), backwardMaxWindow(f32, seg)));
     } else {
       int grid = grid(tiles);
       s.tickets += tiles;
       launchSmem(f, grid, WIDE_BWD_NT, smem(Op.BACKWARD, f32, true, seg), st, a, h, g, flags, ga,
           gb, n, width, first, last, aNext, hPrev, h0, carryIn, carryOut, g0Parts, s.base,
-          s.slots, base, epoch, window);
+          s.slots, base, epoch, Math.min(checkWindow(window), WIDE_MAX_WINDOW));
     }
   }
 
