@@ -9,6 +9,10 @@ here=$(cd "$(dirname "$0")" && pwd)
 out=${OUT:-/tmp/scaling}; mkdir -p "$out"
 export BUNDLE=${BUNDLE:-/tmp/gpu-bundle} LOGS=$out/logs
 what=${1:-all}
+case $what in
+  long|longgpu|tick|all) ;;
+  *) echo "scaling-run.sh: expected long, longgpu, tick or all, found '$what'" >&2; exit 2 ;;
+esac
 ks=${KS:-4 2 1}
 kmax=${ks%% *}
 if [[ $what == long || $what == longgpu || $what == all ]]; then

@@ -33,6 +33,10 @@ while (($#)); do
   esac
 done
 (($#)) || { echo "spark-gpu-cluster.sh: no job arguments after --" >&2; exit 2; }
+[[ $mem =~ ^[0-9]+g$ ]] || { echo "spark-gpu-cluster.sh: expected the memory per worker as" \
+  "whole gigabytes such as 24g, found '$mem'" >&2; exit 2; }
+[[ $cores =~ ^[1-9][0-9]*$ ]] || { echo "spark-gpu-cluster.sh: expected the cores per worker as" \
+  "a positive integer, found '$cores'" >&2; exit 2; }
 
 bundle=${BUNDLE:-/tmp/gpu-bundle}
 export JAVA_HOME=${JAVA_HOME:-$bundle/jre}

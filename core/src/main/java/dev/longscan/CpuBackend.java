@@ -35,7 +35,8 @@ final class CpuBackend extends Backend {
   CpuBackend(int threads, int chunkElements, boolean shared) {
     if (WIDE < 2) {
       throw new ParameterException("expected the system property longscan.cpu.wideChannels (the"
-          + " width from which inputs are split by channel) to be at least 2, found " + WIDE);
+          + " width from which inputs are split by channel) to be an integer of at least 2, found '"
+          + System.getProperty("longscan.cpu.wideChannels") + "'");
     }
     this.threads = threads;
     this.chunkElements = chunkElements;
@@ -77,8 +78,22 @@ final class CpuBackend extends Backend {
     return width >= WIDE;
   }
 
-  /** longscan.cpu.wideChannels (default 32, at least 2), read once: for measurements. */
-  static final int WIDE = Integer.getInteger("longscan.cpu.wideChannels", 32);
+  /**
+   * longscan.cpu.wideChannels (default 32, at least 2), read once: for measurements. A value that
+   * is not an integer reads as -1, which the constructor rejects (not as the default).
+   */
+  static final int WIDE = wideChannels(System.getProperty("longscan.cpu.wideChannels"));
+
+  private static int wideChannels(String v) {
+    if (v == null) {
+      return 32;
+    }
+    try {
+      return Integer.parseInt(v.trim());
+    } catch (NumberFormatException e) {
+      return -1;
+    }
+  }
   static final int CHANNEL_ALIGN = 16;
 
   /** Columns per task: w / threads rounded up to a multiple of 16 (64 bytes of float32). */

@@ -211,7 +211,7 @@ public final class LongSeriesJob implements Callable<Integer> {
                 check.contains(c.ordinal()) ? c.h().toDoubleArray() : null))).collect();
         checksum = combine(sums, got);
         used = "(see the executors' log)";
-      } else if (api.equals("dataframe")) {
+      } else { // dataframe (checked above)
         StructType schema = new StructType()
             .add("chunk", DataTypes.LongType, false)
             .add("a", DataTypes.createArrayType(f32 ? DataTypes.FloatType : DataTypes.DoubleType,
@@ -236,8 +236,6 @@ public final class LongSeriesJob implements Callable<Integer> {
         phases = String.format(Locale.ROOT, "; of which phase 1 %s, phase 2 (carries on the"
             + " driver) %s", Checks.seconds(res.phase1Nanos()).trim(),
             Checks.seconds(res.phase2Nanos()).trim());
-      } else {
-        throw new ParameterException("expected --api rdd or dataframe, found '" + api + "'");
       }
       long t2 = System.nanoTime();
       out.printf(Locale.ROOT, "%,d steps in %,d chunks of %,d (%s), %d partitions, api %s%n",

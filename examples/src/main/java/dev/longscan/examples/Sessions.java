@@ -38,8 +38,9 @@ final class Sessions {
   /**
    * Waits (up to a minute) until the executors the configuration asks for have registered —
    * {@code spark.cores.max / spark.executor.cores} on a standalone cluster, or
-   * {@code spark.executor.instances} — so that the first timed job runs on all of them; returns
-   * the task slots then. In local mode, with dynamic allocation, or when the configuration does
+   * {@code spark.executor.instances} — so that the first timed job runs on all of them (after 60
+   * s it says how many came and goes on); returns Spark's default parallelism then (the task slots,
+   * unless spark.default.parallelism says otherwise). In local mode, with dynamic allocation, or when the configuration does
    * not say, returns at once.
    */
   static int awaitExecutors(SparkSession spark) {
@@ -62,6 +63,11 @@ final class Sessions {
         Thread.currentThread().interrupt();
         break;
       }
+    }
+    int have = sc.statusTracker().getExecutorInfos().length - 1;
+    if (!sc.isLocal() && want > 0 && have < want) {
+      System.err.printf("longscan: waited 60 s for %d executors, found %d; timing with those%n",
+          want, have);
     }
     return sc.defaultParallelism();
   }

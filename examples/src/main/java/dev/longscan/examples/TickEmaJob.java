@@ -87,10 +87,12 @@ public final class TickEmaJob implements Callable<Integer> {
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
     // checked before the ticks are generated and written
-    if (partitions < 0 || !(halfLife > 0) || Double.isInfinite(halfLife)) {
+    if (partitions < 0 || !(halfLife >= 1e-9) || Double.isInfinite(halfLife)) {
       throw new ParameterException("expected --partitions >= 0 (0: Spark's default) and a finite"
-          + " --half-life > 0 seconds, found " + partitions + " and " + halfLife);
+          + " --half-life of at least 1e-9 seconds (one nanosecond), found " + partitions + " and "
+          + halfLife);
     }
+    Duration hl = Duration.ofNanos((long) (halfLife * 1e9));
     SparkSession spark = Sessions.start("longscan tick EMA", master, backend);
     try {
       int slots = Sessions.awaitExecutors(spark);
@@ -101,7 +103,6 @@ public final class TickEmaJob implements Callable<Integer> {
       long t1 = System.nanoTime();
       LongSeriesJob.printStages(out, stages, slots);
       Dataset<Row> ticks = spark.read().parquet(data);
-      Duration hl = Duration.ofNanos((long) (halfLife * 1e9));
       ScanResult ema = Scans.emaHalfLife("price", hl).key("symbol").orderBy("ts").run(ticks);
       Dataset<Row> withAdjusted = ema.dataset().transform(
           Scans.adjustedEmaHalfLife("price", hl).key("symbol").orderBy("ts")
