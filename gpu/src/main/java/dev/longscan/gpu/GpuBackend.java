@@ -94,9 +94,11 @@ final class GpuBackend extends Backend {
     /**
      * longscan.gpu.chunkBytes, longscan.gpu.memoryBudget, longscan.gpu.hostMemory
      * (pinned|pageable), longscan.gpu.window.long (width-1 backward), longscan.gpu.window.scan
-     * (width-1 scan), longscan.gpu.window.wide.
+     * (width-1 scan), longscan.gpu.window.wide; longscan.gpu.copyThreads is checked here too
+     * (HostCopy reads it once).
      */
     static Config fromSystemProperties() {
+      HostCopy.threads(System.getProperty(HostCopy.THREADS_PROPERTY));
       String hm = System.getProperty("longscan.gpu.hostMemory", "pinned");
       if (!hm.equals("pinned") && !hm.equals("pageable")) {
         throw new LongscanException("expected longscan.gpu.hostMemory to be pinned or pageable, "

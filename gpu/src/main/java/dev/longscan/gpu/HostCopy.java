@@ -23,13 +23,42 @@ final class HostCopy {
   /** Copies of at least this many bytes per part are worth splitting. */
   private static final long PART_BYTES = 1L << 20;
 
+  static final String THREADS_PROPERTY = "longscan.gpu.copyThreads";
+
   /**
-   * Copy threads (longscan.gpu.copyThreads; default: one per available processor, at most 32).
+   * Copy threads ({@value #THREADS_PROPERTY}; default: one per available processor, at most 32).
    * Measured on the benchmark machine: one thread moves about 6 GB/s from a float[] into pinned
-   * memory, sixteen about 34 GB/s (docs/benchmarks.md).
+   * memory, sixteen about 34 GB/s (docs/benchmarks.md). Read once; a value that is not an integer
+   * of at least 1 is rejected when a GPU backend is created ({@link #threads}), and copies then run
+   * on the calling thread.
    */
-  static final int THREADS = Math.max(1, Integer.getInteger("longscan.gpu.copyThreads",
-      Math.min(32, Runtime.getRuntime().availableProcessors())));
+  static final int THREADS = threadsOrZero(System.getProperty(THREADS_PROPERTY));
+
+  private static int threadsOrZero(String v) {
+    try {
+      return threads(v);
+    } catch (LongscanException e) {
+      return 0;
+    }
+  }
+
+  /** The copy thread count for a value of {@value #THREADS_PROPERTY} (null: the default). */
+  static int threads(String v) {
+    if (v == null) {
+      return Math.min(32, Runtime.getRuntime().availableProcessors());
+    }
+    int n;
+    try {
+      n = Integer.parseInt(v.trim());
+    } catch (NumberFormatException e) {
+      n = 0;
+    }
+    if (n < 1) {
+      throw new LongscanException("expected the system property " + THREADS_PROPERTY
+          + " to be an integer of at least 1, found '" + v + "'");
+    }
+    return n;
+  }
 
   private static final ForkJoinPool POOL = THREADS > 1
       ? new ForkJoinPool(THREADS, pool -> {

@@ -47,6 +47,18 @@ class GpuConfigTest {
   }
 
   @Test
+  void copyThreadsBelowOneOrNotIntegersAreRejectedWhenTheBackendIsConfigured() {
+    for (String v : new String[] {"0", "-2", "four", "2.5"}) {
+      LongscanException e = assertThrows(LongscanException.class,
+          () -> withProperty("longscan.gpu.copyThreads", v));
+      assertEquals("expected the system property longscan.gpu.copyThreads to be an integer of at"
+          + " least 1, found '" + v + "'", e.getMessage());
+    }
+    assertEquals(3, HostCopy.threads(" 3 "));
+    assertTrue(HostCopy.threads(null) >= 1);
+  }
+
+  @Test
   void validValuesAreRead() {
     assertEquals(96, withProperty("longscan.gpu.window.scan", " 96 ").windowScan);
   }
