@@ -1184,7 +1184,6 @@ static void bench_pipe() {
   CK(cudaFree(st6.base));
 }
 
-
 // ------------------------------------------------------------------ peer: CUB DeviceScan
 
 struct PairOf {
