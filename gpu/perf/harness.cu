@@ -404,6 +404,35 @@ static double maxerr(const std::vector<T>& x, const std::vector<T>& y) {
   return w;
 }
 
+// Three sets of n inputs (a in ±[0.3, 0.98), b in [-1, 1)), their outputs h and a zeroed carry
+// pair c, freed when the benchmark returns: the input of the width-1 scan timings.
+template <typename T>
+struct Sets {
+  static constexpr int sets = 3;
+  long long n;
+  T *a[sets], *b[sets], *h[sets];
+  double* c;
+  explicit Sets(long long n_) : n(n_) {
+    for (int s = 0; s < sets; ++s) {
+      a[s] = dalloc<T>(n);
+      b[s] = dalloc<T>(n);
+      h[s] = dalloc<T>(n);
+      fill(a[s], n, 100 + s, 0.3, 0.98, 1);
+      fill(b[s], n, 200 + s, -1, 1, 0);
+    }
+    c = dalloc<double>(4);
+    CK(cudaMemset(c, 0, 32));
+  }
+  ~Sets() {
+    for (int s = 0; s < sets; ++s) {
+      CK(cudaFree(a[s]));
+      CK(cudaFree(b[s]));
+      CK(cudaFree(h[s]));
+    }
+    CK(cudaFree(c));
+  }
+};
+
 static void verdict(const char* what, double err, double tol) {
   bool ok = err <= tol;
   if (!ok) g_fail++;
@@ -719,18 +748,11 @@ static void validate_pipe() {
 }
 
 static void bench_pipe5() {
-  long long n = 1LL << 28;
-  const int sets = 3;
-  float *a[sets], *b[sets], *h[sets];
-  for (int s = 0; s < sets; ++s) {
-    a[s] = dalloc<float>(n);
-    b[s] = dalloc<float>(n);
-    h[s] = dalloc<float>(n);
-    fill(a[s], n, 100 + s, 0.3, 0.98, 1);
-    fill(b[s], n, 200 + s, -1, 1, 0);
-  }
-  double* c = dalloc<double>(4);
-  CK(cudaMemset(c, 0, 32));
+  Sets<float> in(1LL << 28);
+  const long long n = in.n;
+  const int sets = in.sets;
+  float **a = in.a, **b = in.b, **h = in.h;
+  double* c = in.c;
   Stat st = make_stat(n / 1024, 8);
   auto run = [&](const std::string& name, ScanL<float> f, int W) {
     double ms = time_ms(sets, [&](int s) { f(a[s], b[s], nullptr, h[s], n, c, c + 1, 0, st, W); });
@@ -747,12 +769,6 @@ static void bench_pipe5() {
     run("pipe 256 x 16, S 2, early, MW 128, LB spin", q, 128);
   }
   check_rep("pipe 256 x 16 S 2 early MW 128", p, a, b, h, n, c, st, 128, nullptr);
-  for (int s = 0; s < sets; ++s) {
-    CK(cudaFree(a[s]));
-    CK(cudaFree(b[s]));
-    CK(cudaFree(h[s]));
-  }
-  CK(cudaFree(c));
   CK(cudaFree(st.base));
 }
 
@@ -790,18 +806,11 @@ static void bench_copy() {
 }
 
 static void bench_fwd() {
-  long long n = 1LL << 28;
-  const int sets = 3;
-  float *a[sets], *b[sets], *h[sets];
-  for (int s = 0; s < sets; ++s) {
-    a[s] = dalloc<float>(n);
-    b[s] = dalloc<float>(n);
-    h[s] = dalloc<float>(n);
-    fill(a[s], n, 100 + s, 0.3, 0.98, 1);
-    fill(b[s], n, 200 + s, -1, 1, 0);
-  }
-  double* c = dalloc<double>(4);
-  CK(cudaMemset(c, 0, 32));
+  Sets<float> in(1LL << 28);
+  const long long n = in.n;
+  const int sets = in.sets;
+  float **a = in.a, **b = in.b, **h = in.h;
+  double* c = in.c;
   Stat st = make_stat(n / 2048, 8);
   auto run = [&](const std::string& name, ScanL<float> f, int W) {
     double ms = time_ms(sets, [&](int s) { f(a[s], b[s], nullptr, h[s], n, c, c + 1, 0, st, W); });
@@ -861,28 +870,15 @@ static void bench_fwd() {
          "sequential: %.2e\n",
          same ? "true" : "false", worst);
   if (!same || worst > 1e-5) g_fail++;
-  for (int s = 0; s < sets; ++s) {
-    CK(cudaFree(a[s]));
-    CK(cudaFree(b[s]));
-    CK(cudaFree(h[s]));
-  }
-  CK(cudaFree(c));
   CK(cudaFree(st.base));
 }
 
 static void bench_fwd64() {
-  long long n = 1LL << 27;
-  const int sets = 3;
-  double *a[sets], *b[sets], *h[sets];
-  for (int s = 0; s < sets; ++s) {
-    a[s] = dalloc<double>(n);
-    b[s] = dalloc<double>(n);
-    h[s] = dalloc<double>(n);
-    fill(a[s], n, 100 + s, 0.3, 0.98, 1);
-    fill(b[s], n, 200 + s, -1, 1, 0);
-  }
-  double* c = dalloc<double>(4);
-  CK(cudaMemset(c, 0, 32));
+  Sets<double> in(1LL << 27);
+  const long long n = in.n;
+  const int sets = in.sets;
+  double **a = in.a, **b = in.b, **h = in.h;
+  double* c = in.c;
   Stat st = make_stat(n / 1024, 16);
   auto run = [&](const std::string& name, ScanL<double> f, int W) {
     double ms = time_ms(sets, [&](int s) { f(a[s], b[s], nullptr, h[s], n, c, c + 1, 0, st, W); });
@@ -897,12 +893,6 @@ static void bench_fwd64() {
   run("staged 512 x 8, minB 3, LB merge+spin", v3, 32);
   auto v4 = scan2<double, false, false, 512, 8, 64, false, 2, 3>(true);
   run("staged 512 x 8, minB 2, LB merge+spin", v4, 64);
-  for (int s = 0; s < sets; ++s) {
-    CK(cudaFree(a[s]));
-    CK(cudaFree(b[s]));
-    CK(cudaFree(h[s]));
-  }
-  CK(cudaFree(c));
   CK(cudaFree(st.base));
 }
 
@@ -1070,18 +1060,11 @@ static void check_rep(const char* what, const ScanL<float>& f, float** a, float*
 }
 
 static void bench_pipe() {
-  long long n = 1LL << 28;
-  const int sets = 3;
-  float *a[sets], *b[sets], *h[sets];
-  for (int s = 0; s < sets; ++s) {
-    a[s] = dalloc<float>(n);
-    b[s] = dalloc<float>(n);
-    h[s] = dalloc<float>(n);
-    fill(a[s], n, 100 + s, 0.3, 0.98, 1);
-    fill(b[s], n, 200 + s, -1, 1, 0);
-  }
-  double* c = dalloc<double>(4);
-  CK(cudaMemset(c, 0, 32));
+  Sets<float> in(1LL << 28);
+  const long long n = in.n;
+  const int sets = in.sets;
+  float **a = in.a, **b = in.b, **h = in.h;
+  double* c = in.c;
   Stat st = make_stat(n / 1024, 8);
   auto run = [&](const std::string& name, ScanL<float> f, int W) {
     double ms = time_ms(sets, [&](int s) { f(a[s], b[s], nullptr, h[s], n, c, c + 1, 0, st, W); });
@@ -1138,30 +1121,17 @@ static void bench_pipe() {
     check_rep("pipe 512 x 16 S 3 early", d1, a, b, h, n, c, st, 64, &ref);
     check_rep("pipe 256 x 16 S 3 early", d2, a, b, h, n, c, st, 64, nullptr);
   }
-  for (int s = 0; s < sets; ++s) {
-    CK(cudaFree(a[s]));
-    CK(cudaFree(b[s]));
-    CK(cudaFree(h[s]));
-  }
-  CK(cudaFree(c));
   CK(cudaFree(st.base));
   // fp64, 2^27
-  n = 1LL << 27;
-  double *a6[sets], *b6[sets], *h6[sets];
-  for (int s = 0; s < sets; ++s) {
-    a6[s] = dalloc<double>(n);
-    b6[s] = dalloc<double>(n);
-    h6[s] = dalloc<double>(n);
-    fill(a6[s], n, 100 + s, 0.3, 0.98, 1);
-    fill(b6[s], n, 200 + s, -1, 1, 0);
-  }
-  double* c6 = dalloc<double>(4);
-  CK(cudaMemset(c6, 0, 32));
-  Stat st6 = make_stat(n / 512, 16);
+  Sets<double> in6(1LL << 27);
+  const long long n6 = in6.n;
+  double **a6 = in6.a, **b6 = in6.b, **h6 = in6.h;
+  double* c6 = in6.c;
+  Stat st6 = make_stat(n6 / 512, 16);
   auto run6 = [&](const std::string& name, ScanL<double> f, int W) {
     double ms =
-        time_ms(sets, [&](int s) { f(a6[s], b6[s], nullptr, h6[s], n, c6, c6 + 1, 0, st6, W); });
-    row(name + ", W " + std::to_string(W), 24.0 * n, ms);
+        time_ms(sets, [&](int s) { f(a6[s], b6[s], nullptr, h6[s], n6, c6, c6 + 1, 0, st6, W); });
+    row(name + ", W " + std::to_string(W), 24.0 * n6, ms);
   };
   printf("== fp64 forward scan, width 1, T = 2^27 (24 B/element)\n");
   run6("entry point (512 x 8, registers)", scan_old<double, false, false>(), 32);
@@ -1175,12 +1145,6 @@ static void bench_pipe() {
     run6("pipe 256 x 8, S 3, early, MW 128", f, 96);
     run6("pipe 512 x 8, S 2, early", scan3<double, false, false, 512, 8, 2, 64, 0, true, 1>(true), 64);
   }
-  for (int s = 0; s < sets; ++s) {
-    CK(cudaFree(a6[s]));
-    CK(cudaFree(b6[s]));
-    CK(cudaFree(h6[s]));
-  }
-  CK(cudaFree(c6));
   CK(cudaFree(st6.base));
 }
 
@@ -1222,18 +1186,11 @@ static ScanL<float> scan_cub(long long nmax) {
 }
 
 static void bench_peer() {
-  long long n = 1LL << 28;
-  const int sets = 3;
-  float *a[sets], *b[sets], *h[sets];
-  for (int s = 0; s < sets; ++s) {
-    a[s] = dalloc<float>(n);
-    b[s] = dalloc<float>(n);
-    h[s] = dalloc<float>(n);
-    fill(a[s], n, 100 + s, 0.3, 0.98, 1);
-    fill(b[s], n, 200 + s, -1, 1, 0);
-  }
-  double* c = dalloc<double>(4);
-  CK(cudaMemset(c, 0, 32));
+  Sets<float> in(1LL << 28);
+  const long long n = in.n;
+  const int sets = in.sets;
+  float **a = in.a, **b = in.b, **h = in.h;
+  double* c = in.c;
   Stat st = make_stat(n / 1024, 8);
   auto run = [&](const std::string& name, ScanL<float> f, int W) {
     double ms = time_ms(sets, [&](int s) { f(a[s], b[s], nullptr, h[s], n, c, c + 1, 0, st, W); });
@@ -1282,12 +1239,6 @@ static void bench_peer() {
     printf("(the CUB check above counts as a finding about the peer, not as a failure)\n");
     g_fail = before;
   }
-  for (int s = 0; s < sets; ++s) {
-    CK(cudaFree(a[s]));
-    CK(cudaFree(b[s]));
-    CK(cudaFree(h[s]));
-  }
-  CK(cudaFree(c));
   CK(cudaFree(stmp));
   CK(cudaFree(ptmp));
   CK(cudaFree(dtmp));

@@ -87,7 +87,18 @@ public final class WideRowsProbe {
   }
 
   public static void main(String[] args) throws Exception {
-    int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 6;
+    int rounds = 6;
+    if (args.length > 0) {
+      try {
+        rounds = Integer.parseInt(args[0]);
+      } catch (NumberFormatException e) {
+        rounds = 0;
+      }
+      if (rounds < 1) {
+        throw new IllegalArgumentException("expected the number of rounds (an integer of at least"
+            + " 1) as the only argument, found '" + args[0] + "'");
+      }
+    }
     System.out.println("G elements/s, float64, width 64; one line per round (the first warms up)");
     int small = 512;
     double[][] s = inputs(small);
