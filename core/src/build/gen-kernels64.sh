@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/../main/java/dev/longscan"
 sed -e 's/new float\[/new double[/g; s/float\[\]/double[]/g; s/(float)/(double)/g; s/float /double /g' \
-    -e 's/Float\.MIN_NORMAL/Double.MIN_NORMAL/g' \
+    -e 's/Float\.MIN_NORMAL/Double.MIN_NORMAL/g; s/Float\.floatToRawIntBits/Double.doubleToRawLongBits/g' \
     -e 's/^ \* {@link Backend}). Kernels64, for float64, is generated from this file by$/ * {@link Backend}). Edit the float32 file and run that script; header lines 4 to 7/' \
     -e 's/^ \* core\/src\/build\/gen-kernels64.sh\.$/ * are the only ones it rewrites./' \
     -e 's/Kernels32/Kernels64/g' \

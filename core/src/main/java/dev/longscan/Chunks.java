@@ -29,6 +29,30 @@ final class Chunks {
       w = a.width();
       steps = a.steps();
       this.o = o;
+      literalRows = out != null && Kernels32.literalWidth(w) && !o.isSegmented() && ao == bo
+          && bo == oo;
+    }
+
+    /**
+     * Whether this scan can run as guessed chunks settled in order ({@link #guess},
+     * {@link #settle}): a literal width, no segments, a, b and out at one offset.
+     */
+    final boolean literalRows;
+
+    void guess(int lo, int hi) {
+      if (f32) {
+        Kernels32.guess(af, bf, of, ao, w, lo, hi, o.isReverse());
+      } else {
+        Kernels64.guess(ad, bd, od, ao, w, lo, hi, o.isReverse());
+      }
+    }
+
+    void settle(int lo, int hi, double[] carry, boolean check) {
+      if (f32) {
+        Kernels32.settle(af, bf, of, ao, w, lo, hi, o.isReverse(), carry, 0, check);
+      } else {
+        Kernels64.settle(ad, bd, od, ao, w, lo, hi, o.isReverse(), carry, 0, check);
+      }
     }
 
     boolean reduce(int lo, int hi, int c0, int c1, double[] sa, double[] sb, int so,

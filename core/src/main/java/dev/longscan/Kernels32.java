@@ -281,6 +281,191 @@ final class Kernels32 {
     }
   }
 
+  /**
+   * Widths with row loops of their own in which the width is a literal ({@link #rows64} and its
+   * siblings): h[i] = a[i] · h[i − w] + b[i] over a run of whole rows is then a loop whose
+   * distance between store and load is a constant, which C2 vectorises; with the width in a
+   * variable it cannot prove the lanes independent and the loop stays scalar (WideRowsProbe,
+   * docs/benchmarks.md: 6.1 against 1.9 G elements/s in cache, float64 × 64).
+   */
+  static boolean literalWidth(int w) {
+    return w == 16 || w == 32 || w == 64 || w == 128 || w == 256;
+  }
+
+  /** Rows rescanned between two checks of {@link #settle}. */
+  static final int SETTLE_ROWS = 32;
+
+  /**
+   * All w channels of the non-empty [lo, hi), for a literal width and a, b and out at one offset:
+   * the scan from a zero state, a guess that {@link #settle} corrects once the true state entering
+   * the chunk is known.
+   */
+  static void guess(float[] a, float[] b, float[] out, int off, int w, int lo, int hi,
+      boolean rev) {
+    int first = off + (rev ? hi - 1 : lo) * w;
+    System.arraycopy(b, first, out, first, w);
+    if (!rev) {
+      rows(a, b, out, w, first + w, off + hi * w, false);
+    } else {
+      rows(a, b, out, w, off + lo * w, first, true);
+    }
+  }
+
+  /**
+   * Scans all w channels of the non-empty [lo, hi) into out (literal width, a, b and out at one
+   * offset), from carry[co + c] or, with carry null, from the row before the chunk in scan order,
+   * which must be final in out. With {@code check} out holds the chunk's {@link #guess}, and the
+   * rescan stops after the first block of {@value #SETTLE_ROWS} rows whose last row comes out bit
+   * for bit as the guess had it: from that row on the two are one recurrence from one state, so
+   * the rest of the guess is already the result. Either way out ends as a plain scan from the
+   * entering state would leave it.
+   */
+  static void settle(float[] a, float[] b, float[] out, int off, int w, int lo, int hi,
+      boolean rev, double[] carry, int co, boolean check) {
+    float[] saved = check ? new float[w] : null;
+    if (!rev) {
+      int t = lo;
+      if (carry != null) {
+        int i = off + lo * w;
+        for (int c = 0; c < w; c++) {
+          out[i + c] = a[i + c] * (float) carry[co + c] + b[i + c];
+        }
+        t++;
+      }
+      while (t < hi) {
+        int end = check ? Math.min(hi, t + SETTLE_ROWS) : hi;
+        int last = off + (end - 1) * w;
+        if (check) {
+          System.arraycopy(out, last, saved, 0, w);
+        }
+        rows(a, b, out, w, off + t * w, off + end * w, false);
+        if (check && sameBits(out, last, saved, w)) {
+          return;
+        }
+        t = end;
+      }
+    } else {
+      int t = hi; // rows [lo, t) remain, in scan order from t - 1 down
+      if (carry != null) {
+        int i = off + (hi - 1) * w;
+        for (int c = 0; c < w; c++) {
+          out[i + c] = a[i + c] * (float) carry[co + c] + b[i + c];
+        }
+        t--;
+      }
+      while (t > lo) {
+        int start = check ? Math.max(lo, t - SETTLE_ROWS) : lo;
+        int last = off + start * w;
+        if (check) {
+          System.arraycopy(out, last, saved, 0, w);
+        }
+        rows(a, b, out, w, last, off + t * w, true);
+        if (check && sameBits(out, last, saved, w)) {
+          return;
+        }
+        t = start;
+      }
+    }
+  }
+
+  private static boolean sameBits(float[] x, int xo, float[] y, int w) {
+    for (int c = 0; c < w; c++) {
+      if (Float.floatToRawIntBits(x[xo + c]) != Float.floatToRawIntBits(y[c])) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
+   * The whole rows of the element range [from, to), each from the row before it in scan order,
+   * which is in out: out[i] = a[i] · out[i ∓ w] + b[i]. One method per width, each with the width
+   * written as a literal: a {@code switch} into one method taking the width as an argument
+   * vectorised only the widths in use when it was compiled.
+   */
+  private static void rows(float[] a, float[] b, float[] out, int w, int from, int to,
+      boolean rev) {
+    switch (w) {
+      case 16:
+        rows16(a, b, out, from, to, rev);
+        break;
+      case 32:
+        rows32(a, b, out, from, to, rev);
+        break;
+      case 64:
+        rows64(a, b, out, from, to, rev);
+        break;
+      case 128:
+        rows128(a, b, out, from, to, rev);
+        break;
+      case 256:
+        rows256(a, b, out, from, to, rev);
+        break;
+      default:
+        throw new IllegalArgumentException("no row kernel for width " + w);
+    }
+  }
+
+  private static void rows16(float[] a, float[] b, float[] out, int from, int to, boolean rev) {
+    if (!rev) {
+      for (int i = from; i < to; i++) {
+        out[i] = a[i] * out[i - 16] + b[i];
+      }
+    } else {
+      for (int i = to - 1; i >= from; i--) {
+        out[i] = a[i] * out[i + 16] + b[i];
+      }
+    }
+  }
+
+  private static void rows32(float[] a, float[] b, float[] out, int from, int to, boolean rev) {
+    if (!rev) {
+      for (int i = from; i < to; i++) {
+        out[i] = a[i] * out[i - 32] + b[i];
+      }
+    } else {
+      for (int i = to - 1; i >= from; i--) {
+        out[i] = a[i] * out[i + 32] + b[i];
+      }
+    }
+  }
+
+  private static void rows64(float[] a, float[] b, float[] out, int from, int to, boolean rev) {
+    if (!rev) {
+      for (int i = from; i < to; i++) {
+        out[i] = a[i] * out[i - 64] + b[i];
+      }
+    } else {
+      for (int i = to - 1; i >= from; i--) {
+        out[i] = a[i] * out[i + 64] + b[i];
+      }
+    }
+  }
+
+  private static void rows128(float[] a, float[] b, float[] out, int from, int to, boolean rev) {
+    if (!rev) {
+      for (int i = from; i < to; i++) {
+        out[i] = a[i] * out[i - 128] + b[i];
+      }
+    } else {
+      for (int i = to - 1; i >= from; i--) {
+        out[i] = a[i] * out[i + 128] + b[i];
+      }
+    }
+  }
+
+  private static void rows256(float[] a, float[] b, float[] out, int from, int to, boolean rev) {
+    if (!rev) {
+      for (int i = from; i < to; i++) {
+        out[i] = a[i] * out[i - 256] + b[i];
+      }
+    } else {
+      for (int i = to - 1; i >= from; i--) {
+        out[i] = a[i] * out[i + 256] + b[i];
+      }
+    }
+  }
+
   private static void applyOne(float[] a, int ao, float[] b, int bo, float[] out, int oo, int lo,
       int hi, boolean rev, float h) {
     if (!rev) {

@@ -21,6 +21,7 @@ class KernelsInStepTest {
         .replace("(float)", "(double)")
         .replace("float ", "double ")
         .replace("Float.MIN_NORMAL", "Double.MIN_NORMAL")
+        .replace("Float.floatToRawIntBits", "Double.doubleToRawLongBits")
         .replace("Kernels32", "Kernels64");
     // the generator also rewrites header lines 4 to 7
     String[] e = expected.split("\n", -1);
