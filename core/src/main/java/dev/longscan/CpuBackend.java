@@ -30,7 +30,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * data that row comes after a few dozen to a few hundred steps; where it never comes (a = 1)
  * the rescans run one after another while the guesses still run in parallel. A worker that
  * finds the chunk before its own already final scans its chunk once, directly (on one thread,
- * every chunk).
+ * every chunk). ("Bit for bit" leaves out which NaN a NaN is: vector and scalar arithmetic may
+ * give NaNs of other sign or payload bits.)
  *
  * <p>Other inputs of {@value #WIDE} channels or more are split by channel instead (one block of
  * columns per thread, each scanned from start to end): no reduce pass, and every channel is

@@ -61,8 +61,9 @@ class DeterminismTest {
 
   /**
    * Wide inputs are split by channel, each block of columns scanned from start to end by one
-   * worker: the result must be the one-pass (sequential) result, bit for bit, whatever the number
-   * of column blocks (threads).
+   * worker, or (widths 32 and 64 here, without segments) scanned as guessed chunks settled in
+   * order: the result must be the one-pass (sequential) result, bit for bit, whatever the number
+   * of column blocks or chunks (threads).
    */
   @Test
   void channelSplitEqualsOnePassScan() {
