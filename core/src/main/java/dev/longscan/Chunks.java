@@ -29,26 +29,43 @@ final class Chunks {
       w = a.width();
       steps = a.steps();
       this.o = o;
-      literalRows = out != null && Kernels32.literalWidth(w) && !o.isSegmented() && ao == bo
-          && bo == oo;
+      settled = out != null && !o.isSegmented()
+          && (w == 1 || Kernels32.literalWidth(w) && ao == bo && bo == oo);
     }
 
     /**
      * Whether this scan can run as guessed chunks settled in order ({@link #guess},
-     * {@link #settle}): a literal width, no segments, a, b and out at one offset.
+     * {@link #settle}): no segments, and one channel, or a literal width with a, b and out at one
+     * offset.
      */
-    final boolean literalRows;
+    final boolean settled;
 
     void guess(int lo, int hi) {
-      if (f32) {
+      if (w == 1) {
+        if (f32) {
+          Kernels32.guessOne(af, ao, bf, bo, of, oo, lo, hi, o.isReverse());
+        } else {
+          Kernels64.guessOne(ad, ao, bd, bo, od, oo, lo, hi, o.isReverse());
+        }
+      } else if (f32) {
         Kernels32.guess(af, bf, of, ao, w, lo, hi, o.isReverse());
       } else {
         Kernels64.guess(ad, bd, od, ao, w, lo, hi, o.isReverse());
       }
     }
 
+    /** Settles [lo, hi) from carry, or with carry null from the step before it in scan order. */
     void settle(int lo, int hi, double[] carry, boolean check) {
-      if (f32) {
+      if (w == 1) {
+        int prev = o.isReverse() ? hi : lo - 1;
+        if (f32) {
+          float h = carry != null ? (float) carry[0] : of[oo + prev];
+          Kernels32.settleOne(af, ao, bf, bo, of, oo, lo, hi, o.isReverse(), h, check);
+        } else {
+          double h = carry != null ? carry[0] : od[oo + prev];
+          Kernels64.settleOne(ad, ao, bd, bo, od, oo, lo, hi, o.isReverse(), h, check);
+        }
+      } else if (f32) {
         Kernels32.settle(af, bf, of, ao, w, lo, hi, o.isReverse(), carry, 0, check);
       } else {
         Kernels64.settle(ad, bd, od, ao, w, lo, hi, o.isReverse(), carry, 0, check);

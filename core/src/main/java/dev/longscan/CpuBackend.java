@@ -9,33 +9,41 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The parallel CPU backend: the three-phase chunked scan run as a single pass.
+ * The parallel CPU backend. Scans run as a single pass over the data in one of three ways.
  *
- * <p>The sequence is cut into chunks of whole steps (about {@code chunkElements} values each, so
- * a chunk's a and b stay in a core's cache). Workers claim chunks in scan order. For chunk k a
- * worker (1) reduces the chunk to its summary S_k, reading a and b from memory; (2) waits until
- * the state entering chunk k is published, computes the state leaving it as S_k applied to it
- * (O(width) work: the only serial part) and publishes that; (3) rescans the chunk from its carry,
- * reading a and b again — now from cache — and writing h. Every chunk's carry is computed by the
- * same chain of summaries in the same order, so the result is bitwise the same for any number of
- * threads. The backward pass runs the same pipeline over the δ recurrence in the opposite order.
+ * <p><b>Guessed chunks settled in order</b> (scans without segments, forward or reverse, of one
+ * channel, and of the widths with vector row loops, {@link Kernels32#literalWidth}: 16, 32, 64,
+ * 128 and 256 channels with a, b and out at one offset). The sequence is cut into chunks of whole steps
+ * ({@link #settleChunkSteps}) that workers claim in scan order. A worker that claims chunk k
+ * while the chunk before it is still being written first scans it from a zero state (the guess:
+ * the one pass that reads a and b from memory); once chunk k − 1 is final it rescans chunk k from
+ * that chunk's last step, in stretches of {@value Kernels32#SETTLE_ROWS} steps, and stops after
+ * the first stretch whose last step comes out bit for bit as the guess had it: from there on the
+ * guess is the same recurrence from the same state, so it is already the result. For
+ * contractive data that happens after a few dozen to a few hundred steps (about 70 in float32
+ * and 140 in float64 for multipliers in [0.5, 0.99)); where it never happens (a = 1, a running
+ * sum) the rescans run one after another, from cache, while the guesses still run in parallel.
+ * A worker that finds the chunk before its own already final scans its chunk once, directly; on
+ * one thread that is every chunk. The result is the direct scan of every chunk from the state
+ * before it, whatever was guessed: for the literal widths the sequential backend's, bit for bit;
+ * for one channel the eight-step blocked scan's, chunk by chunk, the same for any number of
+ * threads. ("Bit for bit" leaves out which NaN a NaN is: vector and scalar arithmetic may give
+ * NaNs of other sign or payload bits.)
  *
- * <p>Widths with vector row loops ({@link Kernels32#literalWidth}: 16, 32, 64, 128 and 256
- * channels) without segments, with a, b and out at one offset, run another single pass that
- * gives the sequential backend's results bit for bit. A worker that claims chunk k while the
- * chunk before it is still being written first scans it from a zero state (the guess: one pass
- * that reads a and b from memory); once chunk k − 1 is final it rescans chunk k from that
- * chunk's last row, and stops at the first row that comes out bit for bit as the guess had it,
- * since from there on the guess is the same recurrence from the same state. For contractive
- * data that row comes after a few dozen to a few hundred steps; where it never comes (a = 1)
- * the rescans run one after another while the guesses still run in parallel. A worker that
- * finds the chunk before its own already final scans its chunk once, directly (on one thread,
- * every chunk). ("Bit for bit" leaves out which NaN a NaN is: vector and scalar arithmetic may
- * give NaNs of other sign or payload bits.)
+ * <p><b>Chunk summaries</b> (the other shapes under {@value #WIDE} channels: segments, or widths
+ * 2 to 31 other than 16; and every backward pass under that width). Chunks of about {@code
+ * chunkElements} values, so that a chunk's a and b stay in a core's cache. For chunk k a worker
+ * (1) reduces the chunk to its summary S_k, reading a and b from memory; (2) waits until the state
+ * entering chunk k is published, computes the state leaving it as S_k applied to it (O(width)
+ * work: the only serial part) and publishes that; (3) rescans the chunk from its carry, reading a
+ * and b again — now from cache — and writing h. Every chunk's carry is computed by the same chain
+ * of summaries in the same order, so the result is bitwise the same for any number of threads.
+ * The backward pass runs the same pipeline over the δ recurrence in the opposite order.
  *
- * <p>Other inputs of {@value #WIDE} channels or more are split by channel instead (one block of
- * columns per thread, each scanned from start to end): no reduce pass, and every channel is
- * computed exactly as the sequential backend computes it, whatever the thread count.
+ * <p><b>Split by channel</b> (the other inputs of {@value #WIDE} channels or more, and their
+ * backward passes): one block of columns per thread, each scanned from start to end; no reduce
+ * pass, and every channel is computed exactly as the sequential backend computes it, whatever the
+ * thread count.
  */
 final class CpuBackend extends Backend {
   static final int DEFAULT_CHUNK_ELEMENTS = 1 << 15;
@@ -84,14 +92,13 @@ final class CpuBackend extends Backend {
   }
 
   /**
-   * Chunks of the guess-and-settle scan ({@link Chunks.Scan#literalRows}) hold eight times as
-   * many values (2^18 by default: 2 MiB of float64 per array, past the L2 cache, which the
-   * pipeline's chunks must fit): a chunk is read once from memory by its guess, and its settling
-   * rescan reads back only the rows until the guess is right, a count set by the data, not by
-   * the chunk (about 70 rows in float32, 140 in float64 for multipliers in [0.5, 0.99)); so the
-   * longer the chunk, the smaller the share rescanned. Measured on 10^6 × 64, two threads, 2^15
-   * to 2^19 values per chunk: float64 1.04–1.28, 1.16–1.37, 1.17–1.40, 1.27–1.43, 1.29–1.47 G
-   * elements/s (docs/benchmarks.md).
+   * Chunks of the guess-and-settle scan ({@link Chunks.Scan#settled}) hold eight times as many
+   * values as the summary pipeline's (2^18 by default: 2 MiB of float64 per array, past the L2
+   * cache, which the pipeline's chunks must fit): a chunk is read once from memory by its guess,
+   * and its settling rescan reads back only the steps until the guess is right, a count set by
+   * the data, not by the chunk; so the longer the chunk, the smaller the share rescanned. Measured
+   * on 10^6 × 64 float64, two threads, 2^15 to 2^19 values per chunk (a scratch program, not
+   * kept): 1.04–1.28, 1.16–1.37, 1.17–1.40, 1.27–1.43, 1.29–1.47 G elements/s.
    */
   int settleChunkSteps(int width) {
     return (int) Math.max(1, Math.min(Integer.MAX_VALUE, 8L * chunkElements / width));
@@ -171,7 +178,7 @@ final class CpuBackend extends Backend {
     Chunks.Scan job = new Chunks.Scan(a, b, out, o);
     int w = a.width();
     int steps = a.steps();
-    if (job.literalRows) {
+    if (job.settled) {
       int cs = settleChunkSteps(w);
       int nChunks = (steps + cs - 1) / cs;
       Chain chain = new Chain(nChunks, w, carry);

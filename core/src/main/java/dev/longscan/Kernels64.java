@@ -368,6 +368,44 @@ final class Kernels64 {
     }
   }
 
+  /** {@link #guess} for one channel without segments: the blocked scan from a zero state. */
+  static void guessOne(double[] a, int ao, double[] b, int bo, double[] out, int oo, int lo, int hi,
+      boolean rev) {
+    applyBlocked(a, ao, b, bo, out, oo, lo, hi, rev, 0);
+  }
+
+  /**
+   * {@link #settle} for one channel without segments, from state h: the blocked scan of [lo, hi)
+   * in stretches of {@value #SETTLE_ROWS} steps (a multiple of eight, so the eight-step blocks
+   * fall where the guess had them), stopping after the first stretch whose last state comes out
+   * bit for bit as guessed. Either way out ends as {@code applyBlocked} over [lo, hi) from h
+   * would leave it.
+   */
+  static void settleOne(double[] a, int ao, double[] b, int bo, double[] out, int oo, int lo,
+      int hi, boolean rev, double h, boolean check) {
+    if (!check) {
+      applyBlocked(a, ao, b, bo, out, oo, lo, hi, rev, h);
+    } else if (!rev) {
+      for (int t = lo; t < hi; t += SETTLE_ROWS) {
+        int end = Math.min(hi, t + SETTLE_ROWS);
+        double guessed = out[oo + end - 1];
+        h = applyBlocked(a, ao, b, bo, out, oo, t, end, false, h);
+        if (Double.doubleToRawLongBits(h) == Double.doubleToRawLongBits(guessed)) {
+          return;
+        }
+      }
+    } else {
+      for (int t = hi; t > lo; t -= SETTLE_ROWS) {
+        int start = Math.max(lo, t - SETTLE_ROWS);
+        double guessed = out[oo + start];
+        h = applyBlocked(a, ao, b, bo, out, oo, start, t, true, h);
+        if (Double.doubleToRawLongBits(h) == Double.doubleToRawLongBits(guessed)) {
+          return;
+        }
+      }
+    }
+  }
+
   private static boolean sameBits(double[] x, int xo, double[] y, int w) {
     for (int c = 0; c < w; c++) {
       if (Double.doubleToRawLongBits(x[xo + c]) != Double.doubleToRawLongBits(y[c])) {

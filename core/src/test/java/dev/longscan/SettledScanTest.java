@@ -8,8 +8,9 @@ import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 /**
- * The guess-and-settle scan of the literal widths (16, 32, 64, 128, 256 channels): whichever
- * chunks a run happens to guess, the result is the sequential backend's, bit for bit. The kernel
+ * The guess-and-settle scan of the literal widths (16, 32, 64, 128, 256 channels) and of one
+ * channel: whichever chunks a run happens to guess, the result is the sequential backend's (one
+ * channel: the blocked scan's, chunk by chunk), bit for bit. The kernel
  * test guesses every chunk on purpose (the backend only guesses the chunks it reaches before the
  * chunk ahead is final, which depends on timing); the backend test runs several thread counts.
  * Inputs: contractive (the rescan stops early), a = 1 (a running sum: it never stops), growing
@@ -69,7 +70,7 @@ class SettledScanTest {
                 int lo = k * cs;
                 int hi = Math.min(n, lo + cs);
                 Chunks.Scan job = new Chunks.Scan(a, b, out, o);
-                assertTrue(job.literalRows);
+                assertTrue(job.settled);
                 if (i == 0) {
                   // the first chunk in scan order is settled from h0 over its guess as well
                   job.guess(lo, hi);
@@ -81,6 +82,75 @@ class SettledScanTest {
               }
               assertSame(expected, out, p + " width " + w + " " + kind + " " + o
                   + " chunks of " + cs + " steps");
+            }
+          }
+        }
+      }
+    }
+  }
+
+  /**
+   * One channel: the settled result is the blocked scan of each chunk from the state before it
+   * (eight-step blocks, not the sequential loop), so the oracle is that scan run chunk by chunk in
+   * order; a, b and out at different offsets.
+   */
+  @Test
+  void oneChannelSettlesEveryGuessedChunkToTheBlockedScanInOrder() {
+    for (Precision p : Precision.values()) {
+      for (Kind kind : Kind.values()) {
+        for (boolean rev : new boolean[] {false, true}) {
+          int n = 1009;
+          Sequence a = TestData.multipliers(p, n + 3, 1, 41).slice(3, n + 3);
+          Sequence b = TestData.values(p, n + 1, 1, 42).slice(1, n + 1);
+          multipliers(p, n, 1, kind, 43).copyTo(a);
+          double[] h0 = {0.625};
+          ScanOptions o = (rev ? ScanOptions.reverse() : ScanOptions.defaults())
+              .withInitialState(h0);
+          for (int cs : new int[] {1, 7, 8, 31, 32, 33, 100, 333, n}) {
+            Sequence direct = Sequence.allocate(p, n + 2, 1).slice(2, n + 2);
+            Sequence settled = Sequence.allocate(p, n, 1);
+            int chunks = (n + cs - 1) / cs;
+            for (int i = 0; i < chunks; i++) {
+              int k = rev ? chunks - 1 - i : i;
+              int lo = k * cs;
+              int hi = Math.min(n, lo + cs);
+              new Chunks.Scan(a, b, direct, o).settle(lo, hi, i == 0 ? h0 : null, false);
+              Chunks.Scan job = new Chunks.Scan(a, b, settled, o);
+              assertTrue(job.settled);
+              job.guess(lo, hi);
+              job.settle(lo, hi, i == 0 ? h0 : null, true);
+            }
+            String what = p + " one channel " + kind + " " + o + " chunks of " + cs + " steps";
+            assertSame(direct, settled, what);
+            if (kind == Kind.CONTRACTIVE) {
+              TestData.assertClose(Backends.reference().scan(TestData.widen(a),
+                  TestData.widen(b), o), settled, TestData.tolerance(p), what);
+            }
+          }
+        }
+      }
+    }
+  }
+
+  /** One channel: the same bits for every thread count (the chunks are fixed by their size). */
+  @Test
+  void oneChannelSameForEveryThreadCount() {
+    for (Precision p : Precision.values()) {
+      for (Kind kind : Kind.values()) {
+        int n = 20_011;
+        Sequence a = multipliers(p, n, 1, kind, 51);
+        Sequence b = TestData.values(p, n, 1, 52);
+        for (ScanOptions o : new ScanOptions[] {ScanOptions.defaults(),
+            ScanOptions.reverse().withInitialState(new double[] {-2})}) {
+          Sequence first = null;
+          for (int threads : new int[] {1, 2, 3, 5}) {
+            try (Backend be = Backends.cpu(threads, 100)) {
+              Sequence h = be.scan(a, b, o);
+              if (first == null) {
+                first = h;
+              } else {
+                assertSame(first, h, p + " " + kind + " " + o + " threads " + threads);
+              }
             }
           }
         }
@@ -116,7 +186,7 @@ class SettledScanTest {
     }
   }
 
-  /** Views at one offset of their arrays take the settled scan too; rows outside stay as they were. */
+  /** Views at one offset of their arrays take the settled scan; rows outside stay as they were. */
   @Test
   void viewsAtOneOffsetAndTheirNeighbours() {
     for (Precision p : Precision.values()) {
@@ -134,7 +204,7 @@ class SettledScanTest {
       Sequence ov = bigOut.slice(4, 4 + n);
       a.copyTo(av);
       b.copyTo(bv);
-      assertTrue(new Chunks.Scan(av, bv, ov, ScanOptions.defaults()).literalRows);
+      assertTrue(new Chunks.Scan(av, bv, ov, ScanOptions.defaults()).settled);
       try (Backend be = Backends.cpu(2, 8 * w)) {
         be.scan(av, bv, ScanOptions.defaults(), ov);
       }
