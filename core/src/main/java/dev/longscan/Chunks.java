@@ -40,6 +40,49 @@ final class Chunks {
      */
     final boolean settled;
 
+    /**
+     * Whether the settled scan pays here: whether, over the first {@code probe} steps in scan
+     * order (all of them if fewer), every channel's product of |a| falls below 2^-40 (float32) or
+     * 2^-70 (float64). A guess from a zero state then comes out bit for bit right within about
+     * that many steps (its error is that product times the missed state, and the guess counts as
+     * right once it is under half a unit in the last place), so the rescans stay short. Reads
+     * only a: the same answer for any number of threads.
+     */
+    boolean contracts(int probe) {
+      int n = Math.min(steps, probe);
+      int lo = o.isReverse() ? steps - n : 0;
+      double[] p = new double[w];
+      long[] e = new long[w];
+      java.util.Arrays.fill(p, 1);
+      for (int t = lo; t < lo + n; t++) {
+        int i = ao + t * w;
+        for (int c = 0; c < w; c++) {
+          p[c] *= Math.abs(f32 ? af[i + c] : ad[i + c]);
+        }
+        if ((t - lo) % 32 == 31 || t == lo + n - 1) {
+          for (int c = 0; c < w; c++) {
+            if (!Double.isFinite(p[c])) {
+              return false; // a non-finite multiplier
+            }
+            if (p[c] != 0) {
+              int x = Math.getExponent(p[c]);
+              e[c] += x;
+              p[c] = Math.scalb(p[c], -x);
+            } else {
+              e[c] = Long.MIN_VALUE / 2; // this channel forgets its state outright
+            }
+          }
+        }
+      }
+      long limit = f32 ? -40 : -70;
+      for (int c = 0; c < w; c++) {
+        if (e[c] > limit) {
+          return false;
+        }
+      }
+      return true;
+    }
+
     void guess(int lo, int hi) {
       if (w == 1) {
         if (f32) {

@@ -24,14 +24,21 @@ import java.util.concurrent.atomic.AtomicInteger;
  * and 140 in float64 for multipliers in [0.5, 0.99)); where it never happens (a = 1, a running
  * sum) the rescans run one after another, from cache, while the guesses still run in parallel.
  * A worker that finds the chunk before its own already final scans its chunk once, directly; on
- * one thread that is every chunk. The result is the direct scan of every chunk from the state
+ * one thread that is every chunk. Inputs that span more than one chunk take this way only if
+ * they contract ({@link Chunks.Scan#contracts}, over the first eighth of a chunk in scan order):
+ * otherwise the rescans would run one after another over whole chunks (measured: a running sum,
+ * float32 × 1, at 0.5–0.7 of one thread). One channel then takes the chunk summaries below; a
+ * literal width runs its vector loops in one pass on the calling thread (the sequential result
+ * again; one such thread draws about as much from memory as two, docs/benchmarks.md). The choice
+ * reads only the data, so results stay the same for any number of threads. The result is the direct scan of every chunk from the state
  * before it, whatever was guessed: for the literal widths the sequential backend's, bit for bit;
  * for one channel the eight-step blocked scan's, chunk by chunk, the same for any number of
  * threads. ("Bit for bit" leaves out which NaN a NaN is: vector and scalar arithmetic may give
  * NaNs of other sign or payload bits.)
  *
- * <p><b>Chunk summaries</b> (the other shapes under {@value #WIDE} channels: segments, or widths
- * 2 to 31 other than 16; and every backward pass under that width). Chunks of about {@code
+ * <p><b>Chunk summaries</b> (the other shapes under {@value #WIDE} channels: segments, widths 2
+ * to 31 other than 16, one channel that does not contract; and every backward pass under that
+ * width). Chunks of about {@code
  * chunkElements} values, so that a chunk's a and b stay in a core's cache. For chunk k a worker
  * (1) reduces the chunk to its summary S_k, reading a and b from memory; (2) waits until the state
  * entering chunk k is published, computes the state leaving it as S_k applied to it (O(width)
@@ -178,8 +185,15 @@ final class CpuBackend extends Backend {
     Chunks.Scan job = new Chunks.Scan(a, b, out, o);
     int w = a.width();
     int steps = a.steps();
-    if (job.settled) {
-      int cs = settleChunkSteps(w);
+    int scs = settleChunkSteps(w);
+    boolean settle = job.settled && (steps <= scs || job.contracts(Math.max(1, scs / 8)));
+    if (job.settled && !settle && w > 1) {
+      // a literal width that does not contract: one vector pass on this thread
+      job.apply(0, steps, 0, w, carry, 0, true);
+      return;
+    }
+    if (settle) {
+      int cs = scs;
       int nChunks = (steps + cs - 1) / cs;
       Chain chain = new Chain(nChunks, w, carry);
       run(nChunks, chain, () -> i -> {

@@ -254,13 +254,22 @@ final class Kernels64 {
    * Channels [c0, c0 + n) of the non-empty [lo, hi) without segments, for a, b and out that start
    * at one offset (whole arrays, the common case): each row reads the previous row's outputs, and
    * one index serves all three arrays, which the JIT compiles to a loop 1.5 to 2 times as fast as
-   * the general one (docs/benchmarks.md; same arithmetic, same results bit for bit).
+   * the general one (docs/benchmarks.md; same arithmetic, same results bit for bit). All the
+   * channels of a literal width take the vector loops of {@link #rows} instead.
    */
   private static void applyRows(double[] a, double[] b, double[] out, int off, int w, int c0, int n,
       int lo, int hi, boolean rev, double[] h) {
     int i0 = off + (rev ? hi - 1 : lo) * w + c0;
     for (int c = 0; c < n; c++) {
       out[i0 + c] = a[i0 + c] * h[c] + b[i0 + c];
+    }
+    if (n == w && literalWidth(w)) {
+      if (!rev) {
+        rows(a, b, out, w, i0 + w, off + hi * w, false);
+      } else {
+        rows(a, b, out, w, off + lo * w, i0, true);
+      }
+      return;
     }
     if (!rev) {
       for (int t = lo + 1; t < hi; t++) {

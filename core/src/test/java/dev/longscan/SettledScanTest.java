@@ -13,14 +13,15 @@ import org.junit.jupiter.api.Test;
  * channel: the blocked scan's, chunk by chunk), bit for bit. The kernel
  * test guesses every chunk on purpose (the backend only guesses the chunks it reaches before the
  * chunk ahead is final, which depends on timing); the backend test runs several thread counts.
- * Inputs: contractive (the rescan stops early), a = 1 (a running sum: it never stops), growing
- * multipliers, and multipliers of 0, NaN and infinity. "Bit for bit" leaves out which NaN a NaN
+ * Inputs: contractive (the rescan stops early; FAST: early enough for the backend to choose the
+ * settled scan with short chunks), a = 1 (a running sum: it never stops), growing multipliers,
+ * and multipliers of 0, NaN and infinity. "Bit for bit" leaves out which NaN a NaN
  * is: vector and scalar arithmetic may give NaNs of other sign or payload bits.
  */
 class SettledScanTest {
   private static final int[] LITERAL = {16, 32, 64, 128, 256};
 
-  enum Kind { CONTRACTIVE, ONES, GROWING, SPECIAL }
+  enum Kind { FAST, CONTRACTIVE, ONES, GROWING, SPECIAL }
 
   private static Sequence multipliers(Precision p, int n, int w, Kind kind, long seed) {
     SplittableRandom r = new SplittableRandom(seed);
@@ -29,6 +30,9 @@ class SettledScanTest {
       for (int c = 0; c < w; c++) {
         double v;
         switch (kind) {
+          case FAST:
+            v = 0.02 + 0.23 * r.nextDouble();
+            break;
           case CONTRACTIVE:
             v = 0.5 + 0.49 * r.nextDouble();
             break;
@@ -169,9 +173,15 @@ class SettledScanTest {
             for (ScanOptions o : new ScanOptions[] {ScanOptions.defaults(),
                 ScanOptions.reverse().withInitialState(TestData.state(w, 23))}) {
               Sequence expected = Backends.sequential().scan(a, b, o);
+              if (n > 256) {
+                // chunks of 256 steps contract over their first 32 only with FAST multipliers
+                assertEquals(kind == Kind.FAST, new Chunks.Scan(a, b, a.allocateLike(), o)
+                    .contracts(32), p + " width " + w + " " + kind + " " + o);
+              }
               for (int threads : new int[] {1, 2, 3, 5}) {
-                // settled chunks hold 8 × chunkElements values: 1 step, 24 steps, all 997
-                for (int chunkElements : new int[] {w / 8, 3 * w, 1 << 15}) {
+                // settled chunks hold 8 × chunkElements values: 1, 24, 256 steps, all 997; the
+                // inputs that do not contract over an eighth of that take the other ways
+                for (int chunkElements : new int[] {w / 8, 3 * w, 32 * w, 1 << 15}) {
                   try (Backend be = Backends.cpu(threads, Math.max(1, chunkElements))) {
                     assertSame(expected, be.scan(a, b, o), p + " width " + w + " " + kind
                         + " steps " + n + " " + o + " threads " + threads + " chunk values "

@@ -34,7 +34,9 @@ import java.util.concurrent.Future;
  *
  * <p>The multipliers are random in [0.5, 0.99); a last row repeats float32 with one channel with
  * every multiplier 0.99, an EMA with alpha = 0.01, whose chunk summaries' running products
- * underflow, and another with a segment starting every 1000 steps (keyed series back to back).
+ * underflow, and another with a segment starting every 1000 steps (keyed series back to back);
+ * and two running sums (every multiplier 1, float32 × 1 and float64 × 64), the worst case of the
+ * guess-and-settle scan: no guessed chunk settles before its end.
  *
  * <p>Usage: {@code CpuScanBenchmark [--quick] [--runs N] [--warmups N]}. Prints a Markdown table.
  */
@@ -72,6 +74,9 @@ public final class CpuScanBenchmark {
     row(Precision.FLOAT32, longT, 1, runs, warmups, threads, 0.99, 0);
     // keyed series back to back: a segment starts every 1000 steps
     row(Precision.FLOAT32, longT, 1, runs, warmups, threads, Double.NaN, 1000);
+    // a running sum (every a is 1): a guessed chunk never settles early, every rescan is whole
+    row(Precision.FLOAT32, longT, 1, runs, warmups, threads, 1.0, 0);
+    row(Precision.FLOAT64, wideT, 64, runs, warmups, threads, 1.0, 0);
   }
 
   private static void row(Precision p, int steps, int width, int runs, int warmups,
