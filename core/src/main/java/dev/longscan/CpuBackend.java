@@ -13,39 +13,40 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <p><b>Guessed chunks settled in order</b> (scans without segments, forward or reverse, of one
  * channel, and of the widths with vector row loops, {@link Kernels32#literalWidth}: 16, 32, 64,
- * 128 and 256 channels with a, b and out at one offset). The sequence is cut into chunks of whole steps
- * ({@link #settleChunkSteps}) that workers claim in scan order. A worker that claims chunk k
- * while the chunk before it is still being written first scans it from a zero state (the guess:
- * the one pass that reads a and b from memory); once chunk k − 1 is final it rescans chunk k from
- * that chunk's last step, in stretches of {@value Kernels32#SETTLE_ROWS} steps, and stops after
- * the first stretch whose last step comes out bit for bit as the guess had it: from there on the
- * guess is the same recurrence from the same state, so it is already the result. For
- * contractive data that happens after a few dozen to a few hundred steps (about 70 in float32
- * and 140 in float64 for multipliers in [0.5, 0.99)); where it never happens (a = 1, a running
- * sum) the rescans run one after another, from cache, while the guesses still run in parallel.
- * A worker that finds the chunk before its own already final scans its chunk once, directly; on
- * one thread that is every chunk. Inputs that span more than one chunk take this way only if
- * they contract ({@link Chunks.Scan#contracts}, over the first eighth of a chunk in scan order):
- * otherwise the rescans would run one after another over whole chunks (measured: a running sum,
- * float32 × 1, at 0.5–0.7 of one thread). One channel then takes the chunk summaries below; a
+ * 128 and 256 channels with a, b and out at one offset). The sequence is cut into chunks of whole
+ * steps ({@link #settleChunkSteps}) that workers claim in scan order. A worker that claims chunk
+ * k while the chunk before it is still being written first scans it from a zero state (the
+ * guess: the one pass that reads a and b from memory); once chunk k − 1 is final it rescans
+ * chunk k from that chunk's last step, in stretches of {@value Kernels32#SETTLE_ROWS} steps, and
+ * stops after the first stretch whose last step comes out bit for bit as the guess had it: from
+ * there on the guess is the same recurrence from the same state, so it is already the result.
+ * For contractive data that happens after a few dozen to a few hundred steps (about 70 in
+ * float32 and 140 in float64 for multipliers in [0.5, 0.99)). A worker that finds the chunk
+ * before its own already final scans its chunk once, directly; on one thread that is every
+ * chunk. The result is the direct scan of every chunk from the state before it, whatever was
+ * guessed: for the literal widths the sequential backend's, bit for bit; for one channel the
+ * eight-step blocked scan's, chunk by chunk, the same for any number of threads. ("Bit for bit"
+ * leaves out which NaN a NaN is: vector and scalar arithmetic may give NaNs of other sign or
+ * payload bits.)
+ *
+ * <p>Inputs that span more than one chunk take this way only if they contract ({@link
+ * Chunks.Scan#contracts}, over the first eighth of a chunk in scan order); where they do not (a
+ * running sum) every rescan would be a whole chunk, one after another (measured: a float32
+ * running sum at 0.5–0.7 of one thread). One channel then takes the chunk summaries below; a
  * literal width runs its vector loops in one pass on the calling thread (the sequential result
  * again; one such thread draws about as much from memory as two, docs/benchmarks.md). The choice
- * reads only the data, so results stay the same for any number of threads. The result is the direct scan of every chunk from the state
- * before it, whatever was guessed: for the literal widths the sequential backend's, bit for bit;
- * for one channel the eight-step blocked scan's, chunk by chunk, the same for any number of
- * threads. ("Bit for bit" leaves out which NaN a NaN is: vector and scalar arithmetic may give
- * NaNs of other sign or payload bits.)
+ * reads only the data, so results stay the same for any number of threads.
  *
  * <p><b>Chunk summaries</b> (the other shapes under {@value #WIDE} channels: segments, widths 2
  * to 31 other than 16, one channel that does not contract; and every backward pass under that
- * width). Chunks of about {@code
- * chunkElements} values, so that a chunk's a and b stay in a core's cache. For chunk k a worker
- * (1) reduces the chunk to its summary S_k, reading a and b from memory; (2) waits until the state
- * entering chunk k is published, computes the state leaving it as S_k applied to it (O(width)
- * work: the only serial part) and publishes that; (3) rescans the chunk from its carry, reading a
- * and b again — now from cache — and writing h. Every chunk's carry is computed by the same chain
- * of summaries in the same order, so the result is bitwise the same for any number of threads.
- * The backward pass runs the same pipeline over the δ recurrence in the opposite order.
+ * width). Chunks of about {@code chunkElements} values, so that a chunk's a and b stay in a
+ * core's cache. For chunk k a worker (1) reduces the chunk to its summary S_k, reading a and b
+ * from memory; (2) waits until the state entering chunk k is published, computes the state
+ * leaving it as S_k applied to it (O(width) work: the only serial part) and publishes that; (3)
+ * rescans the chunk from its carry, reading a and b again — now from cache — and writing h.
+ * Every chunk's carry is computed by the same chain of summaries in the same order, so the result
+ * is bitwise the same for any number of threads. The backward pass runs the same pipeline over
+ * the δ recurrence in the opposite order.
  *
  * <p><b>Split by channel</b> (the other inputs of {@value #WIDE} channels or more, and their
  * backward passes): one block of columns per thread, each scanned from start to end; no reduce
