@@ -30,7 +30,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * payload bits.)
  *
  * <p>Inputs that span more than one chunk take this way only if they contract ({@link
- * Chunks.Scan#contracts}, over the first eighth of a chunk in scan order); where they do not (a
+ * Chunks.Scan#contracts}, within the first eighth of a chunk in scan order); where they do not (a
  * running sum) every rescan would be a whole chunk, one after another (measured: a float32
  * running sum at 0.5–0.7 of one thread). One channel then takes the chunk summaries below; a
  * literal width runs its vector loops in one pass on the calling thread (the sequential result
