@@ -14,6 +14,9 @@ package dev.longscan;
  *       from h0, with optional segment restarts);</li>
  *   <li>{@link #reduce}: phase 1 of the chunked scan: the chunk's {@link Summary};</li>
  *   <li>{@link #apply}: phase 3: rescan the chunk from a carry (the state entering it);</li>
+ *   <li>{@link #guess} and {@link #settle}: phases 1 and 3 for a caller that keeps the chunk's
+ *       states in between: scan from a zero state, then correct only the steps the carry still
+ *       reaches;</li>
  *   <li>{@link #backward}: ∂L/∂a, ∂L/∂b and ∂L/∂h0 from ∂L/∂h.</li>
  * </ul>
  * Backends are thread-safe: several threads (Spark tasks) may call one instance at once.
@@ -84,6 +87,51 @@ public abstract class Backend implements AutoCloseable {
   }
 
   /**
+   * The first half of a chunk's scan when the state entering it is not known yet (a chunk of a
+   * longer series whose predecessors are still being summarised): writes into {@code out} this
+   * backend's scan of (a, b) from a zero state — the guess — and returns the chunk's summary, as
+   * {@link #reduce} would up to rounding. Returns null, leaving out untouched, when this backend
+   * has no guess for this shape (then use {@link #reduce} and {@link #apply}); segmented options
+   * always give null. The CPU backends guess one channel, and widths 16 to 256 in powers of two
+   * with a, b and out at one offset, without segments.
+   */
+  public final Summary guess(Sequence a, Sequence b, ScanOptions options, Sequence out) {
+    Checks.scanArgs(a, b, options, out);
+    Checks.nonFinite(options, a, "a", b, "b");
+    if (options.isSegmented()) {
+      return null;
+    }
+    if (a.steps() == 0) {
+      return Summary.identity(a.width());
+    }
+    return doGuess(a, b, options, out);
+  }
+
+  /**
+   * The second half: turns {@code out}, which must hold this backend's {@link #guess} for the same
+   * a, b and options, into what {@link #apply} from {@code carry} writes, bit for bit. The rescan
+   * from the carry stops as soon as it reproduces the guess exactly, since from there on the two
+   * are one recurrence from one state: on data whose multipliers contract, after the first few
+   * dozen to few thousand steps; otherwise it rewrites the whole chunk. Settling an out that is
+   * already settled changes nothing.
+   */
+  public final void settle(Sequence a, Sequence b, double[] carry, ScanOptions options,
+      Sequence out) {
+    Checks.scanArgs(a, b, options, out);
+    Checks.state(carry, "carry", a.width());
+    Checks.nonFinite(options, a, "a", b, "b");
+    Checks.nonFiniteState(options, carry, "carry");
+    if (options.isSegmented()) {
+      throw new ParameterException("expected options without segment starts (a segmented scan"
+          + " has no guess to settle), found segment starts");
+    }
+    if (a.steps() == 0) {
+      return;
+    }
+    doSettle(a, b, carry, options, out);
+  }
+
+  /**
    * Gradients of a loss L through {@code h = scan(a, b, options)}, given {@code gradH} = ∂L/∂h.
    * Writes ∂L/∂a into {@code gradA}, ∂L/∂b into {@code gradB} and, when {@code gradH0} is not
    * null, ∂L/∂h0 into it (h0 is the state every segment starts from). {@code h} must be the scan's
@@ -108,6 +156,17 @@ public abstract class Backend implements AutoCloseable {
   protected void doScan(Sequence a, Sequence b, ScanOptions options, Sequence out) {
     double[] h0 = options.initialState();
     doApply(a, b, h0 != null ? h0 : new double[a.width()], options, out);
+  }
+
+  /** Default: no guess (null). Never called with segments or without steps. */
+  protected Summary doGuess(Sequence a, Sequence b, ScanOptions options, Sequence out) {
+    return null;
+  }
+
+  /** Default: {@link #doApply}, which rewrites every step. */
+  protected void doSettle(Sequence a, Sequence b, double[] carry, ScanOptions options,
+      Sequence out) {
+    doApply(a, b, carry, options, out);
   }
 
   protected abstract Summary doReduce(Sequence a, Sequence b, ScanOptions options);

@@ -132,6 +132,84 @@ final class Chunks {
       }
     }
 
+    /**
+     * The summary of the whole sequence after {@link #guess} over all of it: b is the guess's last
+     * state in scan order, a the product of the multipliers in scan order, flushed to zero below
+     * the smallest normal value after every 32 steps (as {@link #reduce} flushes it: the product
+     * only scales the state entering the chunk). A flushed product stays zero through finite
+     * multipliers, and a non-finite multiplier makes its state and every later one non-finite (so
+     * the last state too), so once every channel's product is zero and the last states are
+     * finite, the rest of a is not read: on contractive data this reads a few hundred steps.
+     */
+    Summary guessSummary() {
+      boolean rev = o.isReverse();
+      double[] sa = new double[w];
+      double[] sb = new double[w];
+      int last = oo + (rev ? 0 : steps - 1) * w;
+      boolean finite = true;
+      for (int c = 0; c < w; c++) {
+        sb[c] = f32 ? of[last + c] : od[last + c];
+        finite &= Double.isFinite(sb[c]);
+      }
+      java.util.Arrays.fill(sa, 1);
+      double tiny = f32 ? Float.MIN_NORMAL : Double.MIN_NORMAL;
+      for (int s = 0; s < steps; s += 32) {
+        int n = Math.min(32, steps - s);
+        int from = ao + (rev ? steps - s - n : s) * w;
+        int to = from + n * w;
+        if (w == 1) {
+          sa[0] *= productOf(from, to);
+        } else {
+          multiply(sa, from, to);
+        }
+        boolean zero = true;
+        for (int c = 0; c < w; c++) {
+          if (Math.abs(sa[c]) < tiny) {
+            sa[c] = 0;
+          }
+          zero &= sa[c] == 0;
+        }
+        if (zero && finite) {
+          break;
+        }
+      }
+      return new Summary(sa, sb, false);
+    }
+
+    /** The product of a over elements [from, to) of one channel, in four interleaved parts. */
+    private double productOf(int from, int to) {
+      double q0 = 1;
+      double q1 = 1;
+      double q2 = 1;
+      double q3 = 1;
+      int i = from;
+      for (; i + 4 <= to; i += 4) {
+        q0 *= f32 ? af[i] : ad[i];
+        q1 *= f32 ? af[i + 1] : ad[i + 1];
+        q2 *= f32 ? af[i + 2] : ad[i + 2];
+        q3 *= f32 ? af[i + 3] : ad[i + 3];
+      }
+      for (; i < to; i++) {
+        q0 *= f32 ? af[i] : ad[i];
+      }
+      return q0 * q1 * q2 * q3;
+    }
+
+    /** p[c] *= a over the whole rows of elements [from, to). */
+    private void multiply(double[] p, int from, int to) {
+      for (int i = from; i < to; i += w) {
+        if (f32) {
+          for (int c = 0; c < w; c++) {
+            p[c] *= af[i + c];
+          }
+        } else {
+          for (int c = 0; c < w; c++) {
+            p[c] *= ad[i + c];
+          }
+        }
+      }
+    }
+
     /** Settles [lo, hi) from carry, or with carry null from the step before it in scan order. */
     void settle(int lo, int hi, double[] carry, boolean check) {
       if (w == 1) {

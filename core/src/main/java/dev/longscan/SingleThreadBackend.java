@@ -9,6 +9,12 @@ package dev.longscan;
  * else as the sequential backend (one pass: for the other shapes the chunked pipeline would only
  * add a reduce pass per chunk). Deterministic: the same inputs give the same bits on every call.
  *
+ * <p>It also {@link #guess guesses} and {@link #settle settles} one channel and the literal widths
+ * at one offset, without segments: the guess is the same one pass from a zero state, its summary
+ * reads a only until the product of the multipliers has flushed to zero, and the settle rescans
+ * in stretches of 32 steps until a stretch ends on the guessed bits (Spark's chunked scans keep
+ * the guesses between their phases, so each chunk is read about once).
+ *
  * <p>Segmented inputs (keyed series) keep the sequential loop, although the parallel backend's
  * blocked segmented kernels are several times faster: in Spark, keyed scans are bound by row
  * handling, not by the kernel, and the plain loop's outputs of a contractive recurrence stop
@@ -48,10 +54,35 @@ final class SingleThreadBackend extends Backend {
 
   @Override
   protected void doApply(Sequence a, Sequence b, double[] carry, ScanOptions o, Sequence out) {
-    if (blocked(a, o)) {
+    Chunks.Scan job = new Chunks.Scan(a, b, out, o);
+    if (job.settled) {
+      // one pass on this thread: the blocked kernel or a vector row loop over all the steps
+      job.apply(0, a.steps(), 0, a.width(), carry, 0, true);
+    } else if (blocked(a, o)) {
       blocked.doApply(a, b, carry, o, out);
     } else {
       SequentialBackend.INSTANCE.doApply(a, b, carry, o, out);
+    }
+  }
+
+  /** One channel, or a literal width at one offset, without segments: the guess is one pass. */
+  @Override
+  protected Summary doGuess(Sequence a, Sequence b, ScanOptions o, Sequence out) {
+    Chunks.Scan job = new Chunks.Scan(a, b, out, o);
+    if (!job.settled) {
+      return null;
+    }
+    job.guess(0, a.steps());
+    return job.guessSummary();
+  }
+
+  @Override
+  protected void doSettle(Sequence a, Sequence b, double[] carry, ScanOptions o, Sequence out) {
+    Chunks.Scan job = new Chunks.Scan(a, b, out, o);
+    if (job.settled) {
+      job.settle(0, a.steps(), carry, true);
+    } else {
+      doApply(a, b, carry, o, out);
     }
   }
 

@@ -23,7 +23,7 @@ class SettledScanTest {
 
   enum Kind { FAST, CONTRACTIVE, ONES, GROWING, SPECIAL }
 
-  private static Sequence multipliers(Precision p, int n, int w, Kind kind, long seed) {
+  static Sequence multipliers(Precision p, int n, int w, Kind kind, long seed) {
     SplittableRandom r = new SplittableRandom(seed);
     Sequence a = Sequence.allocate(p, n, w);
     for (int t = 0; t < n; t++) {
@@ -228,7 +228,7 @@ class SettledScanTest {
   }
 
   /** Bitwise equality of every element, where any NaN equals any NaN. */
-  private static void assertSame(Sequence expected, Sequence actual, String what) {
+  static void assertSame(Sequence expected, Sequence actual, String what) {
     for (int t = 0; t < expected.steps(); t++) {
       for (int c = 0; c < expected.width(); c++) {
         double e = expected.get(t, c);
