@@ -28,7 +28,9 @@ import org.apache.spark.unsafe.Platform;
  * The executor side of the chunked format (one row or one {@link Chunk} per chunk of steps):
  * phase 1 reduces every chunk to its summary on the task's backend (the GPU when there is one),
  * phase 3 rescans every chunk from its carry. Chunks are streamed: one chunk's arrays in memory
- * at a time.
+ * at a time. The RDD entry point can instead keep the states ({@link #guessChunks}): phase 1
+ * scans each chunk from a zero state where the backend can settle that guess later, and phase 3
+ * settles it from the carry, rewriting only the steps the carry still reaches.
  */
 final class ChunkScan implements Serializable {
   private static final long serialVersionUID = 1L;
@@ -239,14 +241,30 @@ final class ChunkScan implements Serializable {
   // ------------------------------------------------------------------ phase 1
 
   PartitionReport summarizeRows(int partition, Iterator<InternalRow> rows) {
-    return summarize(partition, rows, new RowAdapter());
+    return summarize(partition, rows, new RowAdapter(), null);
   }
 
   PartitionReport summarizeChunks(int partition, Iterator<Chunk> chunks) {
-    return summarize(partition, chunks, new ChunkAdapter());
+    return summarize(partition, chunks, new ChunkAdapter(), null);
   }
 
-  private <T> PartitionReport summarize(int partition, Iterator<T> it, Adapter<T> ad) {
+  /**
+   * Phase 1 of the RDD entry point keeping the states: as {@link #summarizeChunks}, and each
+   * chunk's guess (its scan from a zero state, in a new array) where the backend has one.
+   */
+  LocalStates guessChunks(int partition, Iterator<Chunk> chunks) {
+    List<Object> kept = new ArrayList<>();
+    PartitionReport rep = summarize(partition, chunks, new ChunkAdapter(), kept);
+    return new LocalStates(partition, rep, rep.error != null ? null : kept.toArray(),
+        rep.backend);
+  }
+
+  /**
+   * The chunks' summaries and, with {@code kept} not null, their guesses (an array per chunk, or
+   * null where the backend has no guess).
+   */
+  private <T> PartitionReport summarize(int partition, Iterator<T> it, Adapter<T> ad,
+      List<Object> kept) {
     PartitionReport rep = new PartitionReport(partition);
     Backend be = backends.forTask(partition);
     rep.backend = be.describe();
@@ -275,7 +293,14 @@ final class ChunkScan implements Serializable {
         rep.error = ot.error;
         return rep;
       }
-      sums.add(be.reduce(ab[0], ab[1], base));
+      Summary sum = null;
+      if (kept != null) {
+        Sequence h = Sequence.allocate(ab[0].precision(), ab[0].steps(), width);
+        sum = be.guess(ab[0], ab[1], base, h);
+        kept.add(sum == null ? null : h.precision() == Precision.FLOAT32 ? h.floatArray()
+            : h.doubleArray());
+      }
+      sums.add(sum != null ? sum : be.reduce(ab[0], ab[1], base));
       starts.add(ot.starts);
       ot.commit();
       if (ot.rows == 1) {
@@ -336,10 +361,20 @@ final class ChunkScan implements Serializable {
     });
   }
 
-  /** Phase 3 of the RDD entry point. */
-  Iterator<ChunkResult> applyChunks(int partition, Iterator<Chunk> chunks, PartitionPlan plan) {
-    return new Phase3<>(partition, chunks, new ChunkAdapter(), plan,
+  /**
+   * Phase 3 of the RDD entry point; with {@code kept} (from {@link #guessChunks}) it settles the
+   * kept states in place and emits them.
+   */
+  Iterator<ChunkResult> applyChunks(int partition, Iterator<Chunk> chunks, PartitionPlan plan,
+      LocalStates kept) {
+    if (kept != null && kept.partition != partition) {
+      throw new IllegalStateException("longscan: phase 3 of partition " + partition + " was handed"
+          + " the states of partition " + kept.partition);
+    }
+    Phase3<Chunk, ChunkResult> p3 = new Phase3<>(partition, chunks, new ChunkAdapter(), plan,
         n -> null, (c, h) -> ChunkResult.of(c.series(), c.ordinal(), h));
+    p3.kept = kept == null || !p3.be.describe().equals(kept.guessedBy) ? null : kept.states;
+    return p3;
   }
 
   private interface Emit<T, R> {
@@ -361,6 +396,8 @@ final class ChunkScan implements Serializable {
     final OrderTracker ot = new OrderTracker(keys, ordinal, false);
     final ScanOptions base = options();
     final double[] carry = new double[width];
+    /** The guesses kept by phase 1 (one per chunk, null where none), or null. */
+    Object[] kept;
     int j;
 
     Phase3(int partition, Iterator<T> it, Adapter<T> ad, PartitionPlan plan, StateBuffer states,
@@ -397,12 +434,30 @@ final class ChunkScan implements Serializable {
       ot.accept(ad.keyRow(item));
       Sequence[] ab = ad.coefficients(item, ot);
       ot.commit();
-      Sequence h = states.of(ab[0].size());
-      if (h == null) {
-        h = Sequence.allocate(ab[0].precision(), ab[0].steps(), width);
-      }
       System.arraycopy(plan.carries, j * width, carry, 0, width);
-      be.apply(ab[0], ab[1], carry, base, h);
+      Object guess = kept == null ? null : kept[j];
+      Sequence h;
+      if (guess != null) {
+        h = guess instanceof float[] ? Sequence.of((float[]) guess, width)
+            : Sequence.of((double[]) guess, width);
+        if (h.size() != ab[0].size() || h.precision() != ab[0].precision()) {
+          throw new IllegalStateException("longscan: phase 3 found a chunk of " + ab[0].size()
+              + " " + ab[0].precision() + " values where phase 1 scanned " + h.size() + " "
+              + h.precision() + " values; the input must be deterministic: cache or checkpoint"
+              + " it before the scan");
+        }
+        // the kept states may be shared by two attempts of this task (speculation): one settles
+        // at a time, and the second finds them settled after its first stretch
+        synchronized (guess) {
+          be.settle(ab[0], ab[1], carry, base, h);
+        }
+      } else {
+        h = states.of(ab[0].size());
+        if (h == null) {
+          h = Sequence.allocate(ab[0].precision(), ab[0].steps(), width);
+        }
+        be.apply(ab[0], ab[1], carry, base, h);
+      }
       j++;
       return emit.emit(item, h);
     }

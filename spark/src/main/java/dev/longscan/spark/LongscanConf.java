@@ -34,6 +34,16 @@ public final class LongscanConf {
    */
   public static final String FP64_CARRIES = "spark.longscan.fp64Carries";
 
+  /**
+   * {@value}: chunks through the RDD entry point ({@link Scans#scanChunks}): phase 1 scans each
+   * chunk from a zero state on backends that can correct such a guess later (the CPU) and keeps
+   * those states, persisted {@code MEMORY_AND_DISK} until the result RDD is garbage collected on
+   * the driver; phase 3 then corrects only the steps the carry still reaches, so contractive
+   * chunks are read about once (default {@code true}). {@code false}: phase 1 only summarises and
+   * phase 3 rescans every chunk from its carry, caching nothing (the input is read twice).
+   */
+  public static final String KEEP_STATES = "spark.longscan.keepStates";
+
   /** {@value}: the Spark resource name tasks take their GPU address from (default "gpu"). */
   public static final String GPU_RESOURCE = "spark.longscan.gpu.resource";
 
@@ -46,6 +56,7 @@ public final class LongscanConf {
   static final String DEFAULT_BACKEND = "auto";
   static final int DEFAULT_CHUNK_SIZE = 1 << 16;
   static final boolean DEFAULT_FP64_CARRIES = true;
+  static final boolean DEFAULT_KEEP_STATES = true;
   static final String DEFAULT_GPU_RESOURCE = "gpu";
   static final String DEFAULT_GPU_BACKEND = "gpu";
 
@@ -54,6 +65,7 @@ public final class LongscanConf {
     final String backend;
     final int chunkSize;
     final boolean fp64Carries;
+    final boolean keepStates;
     final String gpuResource;
     final String gpuBackend;
 
@@ -71,14 +83,19 @@ public final class LongscanConf {
             + " found '" + cs + "'");
       }
       chunkSize = n;
-      String f = get(conf, FP64_CARRIES, Boolean.toString(DEFAULT_FP64_CARRIES)).trim();
-      if (!f.equalsIgnoreCase("true") && !f.equalsIgnoreCase("false")) {
-        throw new ParameterException("expected " + FP64_CARRIES + " to be true or false, found '"
-            + f + "'");
-      }
-      fp64Carries = Boolean.parseBoolean(f);
+      fp64Carries = flag(conf, FP64_CARRIES, DEFAULT_FP64_CARRIES);
+      keepStates = flag(conf, KEEP_STATES, DEFAULT_KEEP_STATES);
       gpuResource = get(conf, GPU_RESOURCE, DEFAULT_GPU_RESOURCE).trim();
       gpuBackend = get(conf, GPU_BACKEND, DEFAULT_GPU_BACKEND).trim();
+    }
+
+    private static boolean flag(Function<String, String> conf, String key, boolean dflt) {
+      String f = get(conf, key, Boolean.toString(dflt)).trim();
+      if (!f.equalsIgnoreCase("true") && !f.equalsIgnoreCase("false")) {
+        throw new ParameterException("expected " + key + " to be true or false, found '" + f
+            + "'");
+      }
+      return Boolean.parseBoolean(f);
     }
 
     private static String get(Function<String, String> conf, String key, String dflt) {

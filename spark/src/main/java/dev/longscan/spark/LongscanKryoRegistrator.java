@@ -11,7 +11,8 @@ import org.apache.spark.unsafe.types.UTF8String;
 /**
  * Registers with Kryo every class of longscan that crosses the wire: phase 1's reports (task
  * results), phase 2's plans (broadcast), the RDD entry point's {@link Chunk} and
- * {@link ChunkResult}, and what they hold. Use it with
+ * {@link ChunkResult}, the chunk states it keeps between its phases (written to disk when they
+ * leave memory), and what they hold. Use it with
  * <pre>
  *   spark.serializer=org.apache.spark.serializer.KryoSerializer
  *   spark.kryo.registrator=dev.longscan.spark.LongscanKryoRegistrator
@@ -27,6 +28,7 @@ public final class LongscanKryoRegistrator implements KryoRegistrator {
     kryo.register(Summary[].class);
     kryo.register(PartitionReport.class);
     kryo.register(PartitionReport[].class);
+    kryo.register(LocalStates.class);
     kryo.register(DataError.class);
     kryo.register(PartitionPlan.class);
     kryo.register(PartitionPlan[].class);

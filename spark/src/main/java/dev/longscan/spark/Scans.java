@@ -9,6 +9,7 @@ import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.storage.StorageLevel;
 
 /**
  * Entry points of the distributed scan. DataFrame transforms in long format (one row per step):
@@ -141,7 +142,10 @@ public final class Scans {
    * partition, then within each partition — by (series, ordinal); that order is checked. Runs
    * phase 1 (a job over {@code chunks}) and phase 2 now; the returned RDD, one result per chunk
    * in the same partitions and order, computes {@code chunks} again (persist it if that is
-   * expensive). Each series starts from {@code options.initialState()}; direction and the
+   * expensive). With {@link LongscanConf#KEEP_STATES} (the default) phase 1 also keeps each
+   * chunk's scan from a zero state where the task's backend can settle it (the CPU), persisted
+   * {@code MEMORY_AND_DISK} until the returned RDD is garbage collected on the driver; the
+   * results are those kept arrays, settled in place, so do not modify them. Each series starts from {@code options.initialState()}; direction and the
    * non-finite policy come from {@code options} (segment starts are not allowed: use series).
    * Settings come from the SparkConf ({@link LongscanConf}).
    */
@@ -170,16 +174,41 @@ public final class Scans {
     ExecutorBackends backends = st.backends(SparkInternals.isLocal(jsc.sc()));
     ChunkScan scan = new ChunkScan(keys, ord, width, options.direction(),
         h0 == null ? null : h0.clone(), options.nonFinite(), backends, null, null, null);
-    List<PartitionReport> list = chunks
-        .mapPartitionsWithIndex((i, it) -> ScanTransform.single(scan.summarizeChunks(i, it)),
-            false)
-        .collect();
+    if (!st.keepStates) {
+      List<PartitionReport> list = chunks
+          .mapPartitionsWithIndex((i, it) -> ScanTransform.single(scan.summarizeChunks(i, it)),
+              false)
+          .collect();
+      Broadcast<PartitionPlan[]> bc = jsc.broadcast(plan(scan, list, keys, ord, st));
+      return chunks.mapPartitionsWithIndex(
+          (i, it) -> scan.applyChunks(i, it, bc.value()[i], null), true);
+    }
+    // phase 1 keeps each chunk's guess; it is released with the result (Spark's ContextCleaner
+    // unpersists an RDD once nothing on the driver refers to it any more)
+    JavaRDD<LocalStates> kept = chunks
+        .mapPartitionsWithIndex((i, it) -> ScanTransform.single(scan.guessChunks(i, it)), true)
+        .setName("longscan: chunk states from a zero state")
+        .persist(StorageLevel.MEMORY_AND_DISK());
+    Broadcast<PartitionPlan[]> bc;
+    try {
+      bc = jsc.broadcast(plan(scan, kept.map(k -> k.report).collect(), keys, ord, st));
+    } catch (RuntimeException e) {
+      kept.unpersist(false);
+      throw e;
+    }
+    return chunks.zipPartitions(kept, (it, ks) -> {
+      LocalStates k = ks.next();
+      return scan.applyChunks(k.partition, it, bc.value()[k.partition], k);
+    });
+  }
+
+  /** Phase 2 of the RDD entry point: the reports checked, the carries of every partition. */
+  private static PartitionPlan[] plan(ChunkScan scan, List<PartitionReport> list,
+      Columns.Keys keys, Columns.Time ord, LongscanConf.Settings st) {
     PartitionReport[] reps = list.toArray(new PartitionReport[0]);
     new Failures(reps, keys, ord, "chunk ordinal", "").check();
-    PartitionPlan[] plans = CarryPlan.forChunks(reps, keys,
-        options.direction() == Direction.REVERSE, scan.h0, width, st.fp64Carries);
-    Broadcast<PartitionPlan[]> bc = jsc.broadcast(plans);
-    return chunks.mapPartitionsWithIndex((i, it) -> scan.applyChunks(i, it, bc.value()[i]), true);
+    return CarryPlan.forChunks(reps, keys, scan.direction == Direction.REVERSE, scan.h0,
+        scan.width, st.fp64Carries);
   }
 
   // ------------------------------------------------------------------ checks

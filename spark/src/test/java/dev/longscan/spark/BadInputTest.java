@@ -200,6 +200,8 @@ class BadInputTest {
             "expected spark.longscan.backend to be auto, cpu, gpu or gpu:N, found 'tpu'"},
         {LongscanConf.FP64_CARRIES, "yes",
             "expected spark.longscan.fp64Carries to be true or false, found 'yes'"},
+        {LongscanConf.KEEP_STATES, "maybe",
+            "expected spark.longscan.keepStates to be true or false, found 'maybe'"},
     };
     for (String[] b : bad) {
       spark.conf().set(b[0], b[1]);

@@ -70,5 +70,16 @@ class SerializationTest {
     ChunkResult cr = ChunkResult.of(1, 2, dev.longscan.Sequence.of(new double[] {1, 2}));
     ChunkResult crb = roundTrip(ser, cr);
     assertArrayEquals(cr.h().doubleArray(), crb.h().doubleArray());
+
+    // what phase 1 keeps between the phases goes to disk when it leaves memory
+    LocalStates ls = new LocalStates(5, rep, new Object[] {new float[] {1, 2}, null,
+        new double[] {3}}, "single-thread");
+    LocalStates lsb = roundTrip(ser, ls);
+    assertEquals(5, lsb.partition);
+    assertEquals(7, lsb.report.rows);
+    assertArrayEquals(new float[] {1, 2}, (float[]) lsb.states[0]);
+    assertEquals(null, lsb.states[1]);
+    assertArrayEquals(new double[] {3}, (double[]) lsb.states[2]);
+    assertEquals("single-thread", lsb.guessedBy);
   }
 }

@@ -1,0 +1,225 @@
+package dev.longscan.spark;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.longscan.Backends;
+import dev.longscan.OrderException;
+import dev.longscan.Precision;
+import dev.longscan.ScanOptions;
+import dev.longscan.Sequence;
+import dev.longscan.TestData;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.SplittableRandom;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.spark.TaskContext;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The RDD entry point with {@link LongscanConf#KEEP_STATES} on (phase 1 keeps each chunk's scan
+ * from a zero state, phase 3 settles it in place) and off (phase 3 rescans): both against the
+ * float64 reference of all chunks end to end, for one channel and width 16 (the shapes the CPU
+ * guesses) and width 3 (no guess), float32 and float64, both directions, series spanning
+ * partitions, empty chunks and empty partitions, chunk lengths that are not powers of two, and
+ * multipliers that contract and that do not (a = 1 for whole chunks). The kept states are
+ * settled in place, so evaluating the result again, or retrying a task that failed after
+ * settling some of them, must give the same bits.
+ */
+class KeptStatesTest {
+  static SparkSession spark;
+  static JavaSparkContext jsc;
+
+  @BeforeAll
+  static void start() {
+    spark = SparkTests.session();
+    jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+  }
+
+  @AfterEach
+  void defaults() {
+    jsc.sc().conf().remove(LongscanConf.KEEP_STATES);
+  }
+
+  /** Random chunks of several series: lengths 0..maxSteps, some chunks with a = 1 throughout. */
+  private static List<Chunk> chunks(int series, int maxSteps, int width, boolean f32,
+      long seed) {
+    SplittableRandom r = new SplittableRandom(seed);
+    List<Chunk> out = new ArrayList<>();
+    for (int s = 0; s < series; s++) {
+      int n = 1 + r.nextInt(9);
+      for (int c = 0; c < n; c++) {
+        int steps = r.nextInt(7) == 0 ? 0 : 1 + r.nextInt(maxSteps);
+        boolean ones = r.nextInt(5) == 0;
+        double[] a = new double[steps * width];
+        double[] b = new double[steps * width];
+        for (int i = 0; i < a.length; i++) {
+          a[i] = ones ? 1 : 0.3 + 0.69 * r.nextDouble();
+          b[i] = 2 * r.nextDouble() - 1;
+        }
+        if (f32) {
+          float[] af = new float[a.length];
+          float[] bf = new float[b.length];
+          for (int i = 0; i < a.length; i++) {
+            af[i] = (float) a[i];
+            bf[i] = (float) b[i];
+          }
+          out.add(Chunk.of(s, 3L * c, width, af, bf));
+        } else {
+          out.add(Chunk.of(s, 3L * c, width, a, b));
+        }
+      }
+    }
+    return out;
+  }
+
+  /** The float64 reference of every chunk, each series from h0, end to end. */
+  private static List<double[]> reference(List<Chunk> chunks, int width, ScanOptions o) {
+    int total = 0;
+    for (Chunk c : chunks) {
+      total += c.steps();
+    }
+    double[] a = new double[total * width];
+    double[] b = new double[total * width];
+    boolean[] starts = new boolean[total];
+    int step = 0;
+    for (int i = 0; i < chunks.size(); i++) {
+      Chunk c = chunks.get(i);
+      if ((i == 0 || chunks.get(i - 1).series() != c.series()) && step < total) {
+        starts[step] = true;
+      }
+      System.arraycopy(c.a().toDoubleArray(), 0, a, step * width, c.steps() * width);
+      System.arraycopy(c.b().toDoubleArray(), 0, b, step * width, c.steps() * width);
+      step += c.steps();
+    }
+    double[] h = Backends.reference().scan(Sequence.of(a, width), Sequence.of(b, width),
+        o.withSegmentStarts(starts)).doubleArray();
+    List<double[]> out = new ArrayList<>();
+    int off = 0;
+    for (Chunk c : chunks) {
+      double[] part = new double[c.steps() * width];
+      System.arraycopy(h, off, part, 0, part.length);
+      out.add(part);
+      off += part.length;
+    }
+    return out;
+  }
+
+  private static List<ChunkResult> scan(List<Chunk> chunks, int partitions, int width,
+      ScanOptions o, boolean keep) {
+    jsc.sc().conf().set(LongscanConf.KEEP_STATES, Boolean.toString(keep));
+    return Scans.scanChunks(jsc.parallelize(chunks, partitions), width, o).collect();
+  }
+
+  @Test
+  void keptAndRescannedStatesMatchTheReference() {
+    int round = 0;
+    for (boolean f32 : new boolean[] {true, false}) {
+      for (int width : new int[] {1, 16, 3}) {
+        for (ScanOptions o : new ScanOptions[] {ScanOptions.defaults(),
+            ScanOptions.reverse().withInitialState(TestData.state(width, 5))}) {
+          round++;
+          List<Chunk> in = chunks(4, width == 1 ? 3000 : 300, width, f32, 100 + round);
+          List<double[]> ref = reference(in, width, o);
+          int partitions = 1 + new SplittableRandom(round).nextInt(in.size() + 4);
+          for (boolean keep : new boolean[] {true, false}) {
+            String what = (f32 ? "float32" : "float64") + " width " + width + " "
+                + o.direction() + " keep " + keep + ", " + partitions + " partitions";
+            List<ChunkResult> out = scan(in, partitions, width, o, keep);
+            assertEquals(in.size(), out.size(), what);
+            for (int i = 0; i < in.size(); i++) {
+              assertEquals(in.get(i).ordinal(), out.get(i).ordinal(), what);
+              assertEquals(in.get(i).series(), out.get(i).series(), what);
+              assertEquals(f32 ? Precision.FLOAT32 : Precision.FLOAT64,
+                  out.get(i).precision(), what);
+              TestData.assertClose(Sequence.of(ref.get(i), width), out.get(i).h(),
+                  f32 ? 2e-4 : 1e-11, what + ", chunk " + i);
+            }
+          }
+        }
+      }
+    }
+  }
+
+  static final AtomicInteger THROWN = new AtomicInteger();
+
+  /** Bits of every state of every result. */
+  private static List<long[]> bits(List<ChunkResult> out) {
+    List<long[]> all = new ArrayList<>();
+    for (ChunkResult r : out) {
+      double[] h = r.h().toDoubleArray();
+      long[] x = new long[h.length];
+      for (int i = 0; i < h.length; i++) {
+        x[i] = Double.doubleToRawLongBits(h[i]);
+      }
+      all.add(x);
+    }
+    return all;
+  }
+
+  private static void assertSameBits(List<long[]> expected, List<long[]> actual, String what) {
+    assertEquals(expected.size(), actual.size(), what);
+    for (int i = 0; i < expected.size(); i++) {
+      assertArrayEquals(expected.get(i), actual.get(i), what + ", chunk " + i);
+    }
+  }
+
+  @Test
+  void reevaluationsRetriesAndRerunsGiveTheSameBits() {
+    for (boolean f32 : new boolean[] {true, false}) {
+      List<Chunk> in = chunks(3, 2000, 1, f32, 7);
+      JavaRDD<Chunk> rdd = jsc.parallelize(in, 5).cache();
+      jsc.sc().conf().set(LongscanConf.KEEP_STATES, "true");
+      JavaRDD<ChunkResult> res = Scans.scanChunks(rdd, 1, ScanOptions.defaults());
+      List<long[]> first = bits(res.collect());
+      // settled states settled again (the kept arrays are the results)
+      assertSameBits(first, bits(res.collect()), "second evaluation");
+      // a fresh scan: new guesses, the same carries
+      assertSameBits(first, bits(Scans.scanChunks(rdd, 1, ScanOptions.defaults()).collect()),
+          "rerun");
+      // first attempts fail after their first chunk was settled and emitted; the retries settle
+      // the partly settled states again
+      Set<Integer> fail = Set.of(0, 2, 3);
+      THROWN.set(0);
+      JavaRDD<ChunkResult> again = Scans.scanChunks(rdd, 1, ScanOptions.defaults());
+      List<ChunkResult> retried = again.mapPartitions(it -> {
+        TaskContext tc = TaskContext.get();
+        List<ChunkResult> seen = new ArrayList<>();
+        while (it.hasNext()) {
+          seen.add(it.next());
+          if (tc.attemptNumber() == 0 && fail.contains(tc.partitionId())) {
+            THROWN.incrementAndGet();
+            throw new IllegalStateException("injected failure in partition "
+                + tc.partitionId());
+          }
+        }
+        return seen.iterator();
+      }).collect();
+      assertTrue(THROWN.get() >= 3, "failures injected: " + THROWN.get());
+      assertSameBits(first, bits(retried), "retried tasks");
+      rdd.unpersist(true);
+    }
+  }
+
+  @Test
+  void aFailedPhaseOneReleasesTheKeptStates() {
+    jsc.sc().conf().set(LongscanConf.KEEP_STATES, "true");
+    List<Chunk> bad = List.of(Chunk.of(0, new double[] {0.5}, new double[] {1}),
+        Chunk.of(2, new double[] {0.5}, new double[] {1}),
+        Chunk.of(1, new double[] {0.5}, new double[] {1}));
+    int before = jsc.getPersistentRDDs().size();
+    assertThrows(OrderException.class, () -> Scans.scanChunks(jsc.parallelize(bad, 2)));
+    assertEquals(before, jsc.getPersistentRDDs().size(), "persisted RDDs after the failure");
+    JavaRDD<ChunkResult> ok = Scans.scanChunks(jsc.parallelize(bad.subList(0, 2), 2));
+    assertEquals(before + 1, jsc.getPersistentRDDs().size(), "the kept states are persisted");
+    assertEquals(2, ok.count());
+  }
+}
