@@ -33,6 +33,9 @@ import org.apache.spark.storage.StorageLevel;
  *     [elements=1073741824] [chunk=4194304] [master=local[16]] [partitions=64] [repeat=3] \
  *     [backends=cpu,gpu]
  * </pre>
+ * A backend written {@code cpu+rescan} (or {@code gpu+rescan}) runs with
+ * {@code spark.longscan.keepStates=false}: phase 3 rescans every chunk instead of settling the
+ * states phase 1 kept.
  * Each timing is the best of {@code repeat}: "phases 1+2" is {@code scanChunks} (phase 1 job,
  * carries on the driver), "phase 3" an action that rescans every chunk and reads its last
  * state. With two GPUs, local-mode tasks alternate between devices (partition % devices).
@@ -74,6 +77,18 @@ public final class SparkGpuBench {
       }
     }
     return best;
+  }
+
+  /**
+   * Unpersists the chunk states that scans kept (Spark would release them once their results
+   * are garbage collected on the driver), so that repeats do not pile them up.
+   */
+  static void releaseKeptStates(JavaSparkContext jsc) {
+    for (JavaRDD<?> r : jsc.getPersistentRDDs().values()) {
+      if (String.valueOf(r.name()).startsWith("longscan: chunk states")) {
+        r.unpersist(true);
+      }
+    }
   }
 
   public static void main(String[] args) {
@@ -185,7 +200,10 @@ public final class SparkGpuBench {
     double[][] lastByBackend = new double[backends.length][];
     List<List<ChunkResult>> sampled = new ArrayList<>();
     for (int bi = 0; bi < backends.length; bi++) {
-      jsc.sc().conf().set(LongscanConf.BACKEND, backends[bi]);
+      // "cpu+rescan": the backend with spark.longscan.keepStates=false
+      boolean rescan = backends[bi].endsWith("+rescan");
+      jsc.sc().conf().set(LongscanConf.BACKEND, backends[bi].replace("+rescan", ""));
+      jsc.sc().conf().set(LongscanConf.KEEP_STATES, Boolean.toString(!rescan));
       double best12 = Double.MAX_VALUE;
       double best3 = Double.MAX_VALUE;
       JavaRDD<ChunkResult> res = null;
@@ -198,6 +216,9 @@ public final class SparkGpuBench {
         best12 = Math.min(best12, (m - s) / 1e9);
         best3 = Math.min(best3, (e - m) / 1e9);
         lastByBackend[bi] = last.stream().mapToDouble(Double::doubleValue).toArray();
+        if (r + 1 < repeat) {
+          releaseKeptStates(jsc);
+        }
       }
       double total = best12 + best3;
       System.out.printf(Locale.ROOT, "| longscan scanChunks, backend %s | %.3f | %.3f | %.3f |"
@@ -205,6 +226,7 @@ public final class SparkGpuBench {
           elements / total / 1e9, pass / total, passOut / total, ratio(barePinned, total),
           ratio(bareJava, total));
       sampled.add(res.filter(c -> sample.contains(c.ordinal())).collect());
+      releaseKeptStates(jsc);
     }
 
     // agreement between backends (last state of every chunk) and with the reference
