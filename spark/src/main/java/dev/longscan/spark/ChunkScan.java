@@ -272,6 +272,7 @@ final class ChunkScan implements Serializable {
     OrderTracker ot = new OrderTracker(keys, ordinal, true);
     List<Summary> sums = new ArrayList<>();
     List<Boolean> starts = new ArrayList<>();
+    Sequence spare = null;
     while (it.hasNext()) {
       T item = it.next();
       if (!ot.accept(ad.keyRow(item))) {
@@ -295,10 +296,19 @@ final class ChunkScan implements Serializable {
       }
       Summary sum = null;
       if (kept != null) {
-        Sequence h = Sequence.allocate(ab[0].precision(), ab[0].steps(), width);
-        sum = be.guess(ab[0], ab[1], base, h);
-        kept.add(sum == null ? null : h.precision() == Precision.FLOAT32 ? h.floatArray()
-            : h.doubleArray());
+        // a backend that declines (the GPU) leaves the array unused: it serves the next chunk
+        if (spare == null || spare.size() != ab[0].size()
+            || spare.precision() != ab[0].precision()) {
+          spare = Sequence.allocate(ab[0].precision(), ab[0].steps(), width);
+        }
+        sum = be.guess(ab[0], ab[1], base, spare);
+        if (sum != null) {
+          kept.add(spare.precision() == Precision.FLOAT32 ? spare.floatArray()
+              : spare.doubleArray());
+          spare = null;
+        } else {
+          kept.add(null);
+        }
       }
       sums.add(sum != null ? sum : be.reduce(ab[0], ab[1], base));
       starts.add(ot.starts);

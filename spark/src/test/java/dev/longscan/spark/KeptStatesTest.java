@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -236,5 +237,84 @@ class KeptStatesTest {
     JavaRDD<ChunkResult> ok = Scans.scanChunks(jsc.parallelize(bad.subList(0, 2), 2));
     assertFalse(after.containsAll(keptStates()), "the kept states are persisted");
     assertEquals(2, ok.count());
+  }
+  /** Phase 3 by hand over two contractive chunks of one series, from the given kept states. */
+  private static List<ChunkResult> phase3(LocalStates kept, double[] carries) {
+    LongscanConf.Settings st = new LongscanConf.Settings(
+        k -> k.equals(LongscanConf.BACKEND) ? "cpu" : null);
+    ChunkScan scan = new ChunkScan(new Columns.Keys(ChunkScan.CHUNK_KEYS, new String[] {"series"}),
+        new Columns.Time(ChunkScan.CHUNK_KEYS, "ordinal"), 1, dev.longscan.Direction.FORWARD,
+        null, dev.longscan.NonFinitePolicy.PROPAGATE, st.backends(true), null, null, null);
+    PartitionPlan plan = new PartitionPlan();
+    plan.carries = carries;
+    plan.blocks = 2;
+    List<ChunkResult> out = new ArrayList<>();
+    scan.applyChunks(0, twoChunks().iterator(), plan, kept).forEachRemaining(out::add);
+    return out;
+  }
+
+  private static List<Chunk> twoChunks() {
+    List<Chunk> in = chunks(1, 500, 1, true, 17);
+    List<Chunk> two = new ArrayList<>();
+    for (Chunk c : in) {
+      if (c.steps() > 0 && c.a().get(0, 0) != 1 && two.size() < 2) {
+        two.add(Chunk.of(0, two.size(), 1, c.a().floatArray(), c.b().floatArray()));
+      }
+    }
+    return two;
+  }
+
+  @Test
+  void statesGuessedByAnotherBackendAreRescannedNotSettled() {
+    double[] carries = {0.25, -0.5};
+    List<Chunk> two = twoChunks();
+    assertEquals(2, two.size());
+    Object[] garbage = new Object[2];
+    Object[] guesses = new Object[2];
+    dev.longscan.Backend cpu = Backends.singleThread();
+    List<long[]> expected = new ArrayList<>();
+    for (int j = 0; j < 2; j++) {
+      Chunk c = two.get(j);
+      float[] g = new float[c.steps()];
+      java.util.Arrays.fill(g, 7f);
+      garbage[j] = g;
+      Sequence h = Sequence.allocate(Precision.FLOAT32, c.steps(), 1);
+      cpu.guess(c.a(), c.b(), ScanOptions.defaults(), h);
+      guesses[j] = h.floatArray();
+      Sequence ref = Sequence.allocate(Precision.FLOAT32, c.steps(), 1);
+      cpu.apply(c.a(), c.b(), new double[] {carries[j]}, ScanOptions.defaults(), ref);
+      expected.add(bits(List.of(ChunkResult.of(0, j, ref))).get(0));
+    }
+    PartitionReport rep = new PartitionReport(0);
+    // states another backend guessed (here: garbage) are not trusted: phase 3 rescans
+    assertSameBits(expected, bits(phase3(new LocalStates(0, rep, garbage, "another backend"),
+        carries)), "foreign states");
+    // this backend's own guesses are settled
+    assertSameBits(expected, bits(phase3(new LocalStates(0, rep, guesses, cpu.describe()),
+        carries)), "own states");
+    assertThrows(IllegalStateException.class,
+        () -> phase3(new LocalStates(1, rep, guesses, cpu.describe()), carries));
+  }
+
+  @Test
+  void aGpuThatDeclinesToGuessGetsTheTwoPassScan() {
+    System.setProperty("longscan.fakegpu.devices", "2");
+    try {
+      jsc.sc().conf().set(LongscanConf.BACKEND, "gpu");
+      jsc.sc().conf().set(LongscanConf.GPU_BACKEND, "fakegpu");
+      List<Chunk> in = chunks(3, 400, 1, false, 29);
+      List<double[]> ref = reference(in, 1, ScanOptions.defaults());
+      long before = FakeGpuProvider.CALLS.values().stream().mapToLong(AtomicLong::get).sum();
+      List<ChunkResult> out = scan(in, 4, 1, ScanOptions.defaults(), true);
+      long after = FakeGpuProvider.CALLS.values().stream().mapToLong(AtomicLong::get).sum();
+      assertTrue(after > before, "the stand-in GPU was not used");
+      for (int i = 0; i < in.size(); i++) {
+        TestData.assertClose(Sequence.of(ref.get(i), 1), out.get(i).h(), 1e-11, "chunk " + i);
+      }
+    } finally {
+      System.clearProperty("longscan.fakegpu.devices");
+      jsc.sc().conf().remove(LongscanConf.BACKEND);
+      jsc.sc().conf().remove(LongscanConf.GPU_BACKEND);
+    }
   }
 }
