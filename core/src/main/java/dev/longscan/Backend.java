@@ -92,8 +92,8 @@ public abstract class Backend implements AutoCloseable {
    * backend's scan of (a, b) from a zero state — the guess — and returns the chunk's summary, as
    * {@link #reduce} would up to rounding. Returns null, leaving out untouched, when this backend
    * has no guess for this shape (then use {@link #reduce} and {@link #apply}); segmented options
-   * always give null. The CPU backends guess one channel, and widths 16 to 256 in powers of two
-   * with a, b and out at one offset, without segments.
+   * always give null. {@link Backends#singleThread()} guesses one channel, and widths 16 to 256
+   * in powers of two with a, b and out at one offset; the other backends return null.
    */
   public final Summary guess(Sequence a, Sequence b, ScanOptions options, Sequence out) {
     Checks.scanArgs(a, b, options, out);

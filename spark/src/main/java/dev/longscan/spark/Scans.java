@@ -145,9 +145,10 @@ public final class Scans {
    * expensive). With {@link LongscanConf#KEEP_STATES} (the default) phase 1 also keeps each
    * chunk's scan from a zero state where the task's backend can settle it (the CPU), persisted
    * {@code MEMORY_AND_DISK} until the returned RDD is garbage collected on the driver; the
-   * results are those kept arrays, settled in place, so do not modify them. Each series starts from {@code options.initialState()}; direction and the
-   * non-finite policy come from {@code options} (segment starts are not allowed: use series).
-   * Settings come from the SparkConf ({@link LongscanConf}).
+   * results are those kept arrays, settled in place, so do not modify them. Each series starts
+   * from {@code options.initialState()}; direction and the non-finite policy come from
+   * {@code options} (segment starts are not allowed: use series). Settings come from the
+   * SparkConf ({@link LongscanConf}).
    */
   public static JavaRDD<ChunkResult> scanChunks(JavaRDD<Chunk> chunks, int width,
       ScanOptions options) {
