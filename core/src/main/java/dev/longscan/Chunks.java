@@ -48,7 +48,7 @@ final class Chunks {
      * state, and the guess counts as right once it is under half a unit in the last place), so the
      * rescans stay short. Contractive data answers after a few stretches of 32 steps; the whole
      * probe is read only for data that does not contract. Reads only a: the same answer for any
-     * number of threads.
+     * number of threads. (The products keep the signs of a; only their magnitudes count.)
      */
     boolean contracts(int probe) {
       int n = Math.min(steps, probe);
@@ -61,9 +61,9 @@ final class Chunks {
         int from = ao + t0 * w;
         int to = ao + Math.min(lo + n, t0 + 32) * w;
         if (w == 1) {
-          p[0] *= productOne(from, to); // one channel: four independent products, not one chain
+          p[0] *= productOf(from, to); // one channel: four independent products, not one chain
         } else {
-          multiplyRows(p, from, to);
+          multiply(p, from, to);
         }
         boolean all = true;
         for (int c = 0; c < w; c++) {
@@ -82,40 +82,6 @@ final class Chunks {
         }
       }
       return false;
-    }
-
-    /** The product of |a| over elements [from, to) of one channel, in four interleaved parts. */
-    private double productOne(int from, int to) {
-      double q0 = 1;
-      double q1 = 1;
-      double q2 = 1;
-      double q3 = 1;
-      int i = from;
-      for (; i + 4 <= to; i += 4) {
-        q0 *= Math.abs(f32 ? af[i] : ad[i]);
-        q1 *= Math.abs(f32 ? af[i + 1] : ad[i + 1]);
-        q2 *= Math.abs(f32 ? af[i + 2] : ad[i + 2]);
-        q3 *= Math.abs(f32 ? af[i + 3] : ad[i + 3]);
-      }
-      for (; i < to; i++) {
-        q0 *= Math.abs(f32 ? af[i] : ad[i]);
-      }
-      return q0 * q1 * q2 * q3;
-    }
-
-    /** p[c] *= |a| over the whole rows of elements [from, to). */
-    private void multiplyRows(double[] p, int from, int to) {
-      for (int i = from; i < to; i += w) {
-        if (f32) {
-          for (int c = 0; c < w; c++) {
-            p[c] *= Math.abs(af[i + c]);
-          }
-        } else {
-          for (int c = 0; c < w; c++) {
-            p[c] *= Math.abs(ad[i + c]);
-          }
-        }
-      }
     }
 
     void guess(int lo, int hi) {
