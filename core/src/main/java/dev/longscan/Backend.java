@@ -113,9 +113,12 @@ public abstract class Backend implements AutoCloseable {
    * from the carry stops as soon as it reproduces the guess exactly, since from there on the two
    * are one recurrence from one state: on data whose multipliers contract, after the first few
    * dozen to few thousand steps; otherwise it rewrites the whole chunk. Settling an out that is
-   * already settled changes nothing.
+   * already settled changes nothing. Returns how many steps, in scan order from the chunk's
+   * first, it rescanned: fewer than {@code a.steps()} means it stopped on the guess, so the same
+   * call over a longer chunk that begins with these steps (in scan order) would have stopped there
+   * too, with the same result in them.
    */
-  public final void settle(Sequence a, Sequence b, double[] carry, ScanOptions options,
+  public final int settle(Sequence a, Sequence b, double[] carry, ScanOptions options,
       Sequence out) {
     Checks.scanArgs(a, b, options, out);
     Checks.state(carry, "carry", a.width());
@@ -126,9 +129,9 @@ public abstract class Backend implements AutoCloseable {
           + " has no guess to settle), found segment starts");
     }
     if (a.steps() == 0) {
-      return;
+      return 0;
     }
-    doSettle(a, b, carry, options, out);
+    return doSettle(a, b, carry, options, out);
   }
 
   /**
@@ -164,9 +167,10 @@ public abstract class Backend implements AutoCloseable {
   }
 
   /** Default: {@link #doApply}, which rewrites every step. */
-  protected void doSettle(Sequence a, Sequence b, double[] carry, ScanOptions options,
+  protected int doSettle(Sequence a, Sequence b, double[] carry, ScanOptions options,
       Sequence out) {
     doApply(a, b, carry, options, out);
+    return a.steps();
   }
 
   protected abstract Summary doReduce(Sequence a, Sequence b, ScanOptions options);

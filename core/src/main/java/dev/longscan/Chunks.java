@@ -176,22 +176,22 @@ final class Chunks {
       }
     }
 
-    /** Settles [lo, hi) from carry, or with carry null from the step before it in scan order. */
-    void settle(int lo, int hi, double[] carry, boolean check) {
+    /**
+     * Settles [lo, hi) from carry, or with carry null from the step before it in scan order;
+     * returns how many steps, in scan order from the first, it rescanned.
+     */
+    int settle(int lo, int hi, double[] carry, boolean check) {
       if (w == 1) {
         int prev = o.isReverse() ? hi : lo - 1;
         if (f32) {
           float h = carry != null ? (float) carry[0] : of[oo + prev];
-          Kernels32.settleOne(af, ao, bf, bo, of, oo, lo, hi, o.isReverse(), h, check);
-        } else {
-          double h = carry != null ? carry[0] : od[oo + prev];
-          Kernels64.settleOne(ad, ao, bd, bo, od, oo, lo, hi, o.isReverse(), h, check);
+          return Kernels32.settleOne(af, ao, bf, bo, of, oo, lo, hi, o.isReverse(), h, check);
         }
-      } else if (f32) {
-        Kernels32.settle(af, bf, of, ao, w, lo, hi, o.isReverse(), carry, 0, check);
-      } else {
-        Kernels64.settle(ad, bd, od, ao, w, lo, hi, o.isReverse(), carry, 0, check);
+        double h = carry != null ? carry[0] : od[oo + prev];
+        return Kernels64.settleOne(ad, ao, bd, bo, od, oo, lo, hi, o.isReverse(), h, check);
       }
+      return f32 ? Kernels32.settle(af, bf, of, ao, w, lo, hi, o.isReverse(), carry, 0, check)
+          : Kernels64.settle(ad, bd, od, ao, w, lo, hi, o.isReverse(), carry, 0, check);
     }
 
     boolean reduce(int lo, int hi, int c0, int c1, double[] sa, double[] sb, int so,

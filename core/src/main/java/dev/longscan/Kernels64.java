@@ -327,9 +327,10 @@ final class Kernels64 {
    * rescan stops after the first block of {@value #SETTLE_ROWS} rows whose last row comes out bit
    * for bit as the guess had it: from that row on the two are one recurrence from one state, so
    * the rest of the guess is already the result. Either way out ends as a plain scan from the
-   * entering state would leave it.
+   * entering state would leave it. Returns how many rows, in scan order from the chunk's first,
+   * it rescanned (all of them unless it stopped on the guess).
    */
-  static void settle(double[] a, double[] b, double[] out, int off, int w, int lo, int hi,
+  static int settle(double[] a, double[] b, double[] out, int off, int w, int lo, int hi,
       boolean rev, double[] carry, int co, boolean check) {
     double[] saved = check ? new double[w] : null;
     if (!rev) {
@@ -349,7 +350,7 @@ final class Kernels64 {
         }
         rows(a, b, out, w, off + t * w, off + end * w, false);
         if (check && sameBits(out, last, saved, w)) {
-          return;
+          return end - lo;
         }
         t = end;
       }
@@ -370,11 +371,12 @@ final class Kernels64 {
         }
         rows(a, b, out, w, last, off + t * w, true);
         if (check && sameBits(out, last, saved, w)) {
-          return;
+          return hi - start;
         }
         t = start;
       }
     }
+    return hi - lo;
   }
 
   /** {@link #guess} for one channel without segments: the blocked scan from a zero state. */
@@ -388,9 +390,9 @@ final class Kernels64 {
    * in stretches of {@value #SETTLE_ROWS} steps (a multiple of eight, so the eight-step blocks
    * fall where the guess had them), stopping after the first stretch whose last state comes out
    * bit for bit as guessed. Either way out ends as {@code applyBlocked} over [lo, hi) from h
-   * would leave it.
+   * would leave it. Returns how many steps, in scan order from the chunk's first, it rescanned.
    */
-  static void settleOne(double[] a, int ao, double[] b, int bo, double[] out, int oo, int lo,
+  static int settleOne(double[] a, int ao, double[] b, int bo, double[] out, int oo, int lo,
       int hi, boolean rev, double h, boolean check) {
     if (!check) {
       applyBlocked(a, ao, b, bo, out, oo, lo, hi, rev, h);
@@ -400,7 +402,7 @@ final class Kernels64 {
         double guessed = out[oo + end - 1];
         h = applyBlocked(a, ao, b, bo, out, oo, t, end, false, h);
         if (Double.doubleToRawLongBits(h) == Double.doubleToRawLongBits(guessed)) {
-          return;
+          return end - lo;
         }
       }
     } else {
@@ -409,10 +411,11 @@ final class Kernels64 {
         double guessed = out[oo + start];
         h = applyBlocked(a, ao, b, bo, out, oo, start, t, true, h);
         if (Double.doubleToRawLongBits(h) == Double.doubleToRawLongBits(guessed)) {
-          return;
+          return hi - start;
         }
       }
     }
+    return hi - lo;
   }
 
   private static boolean sameBits(double[] x, int xo, double[] y, int w) {

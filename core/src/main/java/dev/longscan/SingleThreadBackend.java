@@ -77,13 +77,13 @@ final class SingleThreadBackend extends Backend {
   }
 
   @Override
-  protected void doSettle(Sequence a, Sequence b, double[] carry, ScanOptions o, Sequence out) {
+  protected int doSettle(Sequence a, Sequence b, double[] carry, ScanOptions o, Sequence out) {
     Chunks.Scan job = new Chunks.Scan(a, b, out, o);
     if (job.settled) {
-      job.settle(0, a.steps(), carry, true);
-    } else {
-      doApply(a, b, carry, o, out);
+      return job.settle(0, a.steps(), carry, true);
     }
+    doApply(a, b, carry, o, out);
+    return a.steps();
   }
 
   @Override

@@ -113,6 +113,51 @@ class GuessSettleTest {
     }
   }
 
+  /**
+   * The count settle returns, and what Spark builds on it: a settle over the chunk's first K steps
+   * in scan order (a view) that stops before K stops where the whole chunk's settle stops, with
+   * the same bits; one that does not stop leaves the caller to settle the whole chunk.
+   */
+  @Test
+  void settlingTheFirstStepsAgreesWithSettlingTheWholeChunk() {
+    for (Precision p : Precision.values()) {
+      for (int w : new int[] {1, 16}) {
+        for (Kind kind : new Kind[] {Kind.CONTRACTIVE, Kind.ONES}) {
+          for (boolean rev : new boolean[] {false, true}) {
+            String what = p + " w=" + w + " " + kind + (rev ? " reverse" : "");
+            int n = 3001;
+            int k = 512;
+            Sequence a = SettledScanTest.multipliers(p, n, w, kind, 51);
+            Sequence b = TestData.values(p, n, w, 52);
+            ScanOptions o = rev ? ScanOptions.reverse() : ScanOptions.defaults();
+            double[] carry = TestData.state(w, 53);
+            Sequence whole = a.allocateLike();
+            BE.guess(a, b, o, whole);
+            Sequence head = Sequence.allocate(p, k, w);
+            whole.slice(rev ? n - k : 0, rev ? n : k).copyTo(head);
+            int all = BE.settle(a, b, carry, o, whole);
+            // the first steps copied out, as Spark keeps them (a literal width settles early
+            // only with a, b and out at one offset)
+            Sequence ha = Sequence.allocate(p, k, w);
+            Sequence hb = Sequence.allocate(p, k, w);
+            a.slice(rev ? n - k : 0, rev ? n : k).copyTo(ha);
+            b.slice(rev ? n - k : 0, rev ? n : k).copyTo(hb);
+            int r = BE.settle(ha, hb, carry, o, head);
+            if (kind == Kind.ONES) {
+              assertEquals(n, all, what + ": a running sum never settles early");
+              assertEquals(k, r, what);
+              continue;
+            }
+            assertTrue(all < k && all > 0, what + ": rescanned " + all + " of " + n);
+            assertEquals(all, r, what);
+            SettledScanTest.assertSame(whole.slice(rev ? n - k : 0, rev ? n : k), head, what);
+            assertTrue(BE.settle(a, b, carry, o, whole) <= 33, what + ": settled again");
+          }
+        }
+      }
+    }
+  }
+
   @Test
   void aNonFiniteMultiplierAfterTheProductVanishedStillShowsInTheSummary() {
     for (Precision p : Precision.values()) {
