@@ -250,21 +250,93 @@ final class ChunkScan implements Serializable {
 
   /**
    * Phase 1 of the RDD entry point keeping the states: as {@link #summarizeChunks}, and each
-   * chunk's guess (its scan from a zero state, in a new array) where the backend has one.
+   * chunk's guess (its scan from a zero state, in a new array) where the backend has one, with a
+   * copy of its first steps' coefficients.
    */
   LocalStates guessChunks(int partition, Iterator<Chunk> chunks) {
-    List<Object> kept = new ArrayList<>();
-    PartitionReport rep = summarize(partition, chunks, new ChunkAdapter(), kept);
-    return new LocalStates(partition, rep, rep.error != null ? null : kept.toArray(),
-        rep.backend);
+    Keeper k = new Keeper();
+    PartitionReport rep = summarize(partition, chunks, new ChunkAdapter(), k);
+    return rep.error != null ? new LocalStates(partition, rep, rep.backend)
+        : k.states(partition, rep);
   }
 
   /**
-   * The chunks' summaries and, with {@code kept} not null, their guesses (an array per chunk, or
-   * null where the backend has no guess).
+   * Steps of a chunk whose coefficients phase 1 keeps beside its guess, so that phase 3 can settle
+   * the guess without reading the chunk: all of a chunk of up to 1024 steps; otherwise an eighth
+   * of it, at least 1024 and at most 8192 steps, rounded down to a multiple of 32 (so that the
+   * blocks of the one-channel kernel fall where the guess had them). A contractive recurrence
+   * settles within a few dozen steps; h = 0.999 h + … within about 16 000 in float32.
    */
+  static int headSteps(int steps) {
+    return steps <= 1024 ? steps : Math.max(1024, Math.min(8192, steps / 8)) / 32 * 32;
+  }
+
+  /** Collects the guesses of phase 1 (RDD entry point, kept states). */
+  private final class Keeper {
+    final List<Object> states = new ArrayList<>();
+    final List<Object> headA = new ArrayList<>();
+    final List<Object> headB = new ArrayList<>();
+    final List<long[]> ids = new ArrayList<>();
+    /** An array a declining backend (the GPU) left unused: it serves the next chunk. */
+    Sequence spare;
+
+    /** The chunk's summary from its guess, or null when the backend declines to guess. */
+    Summary keep(Object item, Sequence a, Sequence b, Backend be, ScanOptions base) {
+      Chunk c = (Chunk) item;
+      ids.add(new long[] {c.series(), c.ordinal()});
+      if (spare == null || spare.size() != a.size() || spare.precision() != a.precision()) {
+        spare = Sequence.allocate(a.precision(), a.steps(), width);
+      }
+      Summary sum = be.guess(a, b, base, spare);
+      if (sum == null) {
+        states.add(null);
+        headA.add(null);
+        headB.add(null);
+        return null;
+      }
+      states.add(array(spare));
+      spare = null;
+      int k = headSteps(a.steps());
+      int from = direction == Direction.REVERSE ? a.steps() - k : 0;
+      headA.add(k == 0 ? null : array(copy(a.slice(from, from + k))));
+      headB.add(k == 0 ? null : array(copy(b.slice(from, from + k))));
+      return sum;
+    }
+
+    LocalStates states(int partition, PartitionReport rep) {
+      LocalStates ls = new LocalStates(partition, rep, rep.backend);
+      int n = states.size();
+      ls.states = states.toArray();
+      ls.headA = headA.toArray();
+      ls.headB = headB.toArray();
+      ls.series = new long[n];
+      ls.ordinals = new long[n];
+      for (int j = 0; j < n; j++) {
+        ls.series[j] = ids.get(j)[0];
+        ls.ordinals[j] = ids.get(j)[1];
+      }
+      return ls;
+    }
+  }
+
+  private static Sequence copy(Sequence x) {
+    Sequence c = x.allocateLike();
+    x.copyTo(c);
+    return c;
+  }
+
+  /** The backing array of a sequence that covers all of it. */
+  private static Object array(Sequence x) {
+    return x.precision() == Precision.FLOAT32 ? x.floatArray() : x.doubleArray();
+  }
+
+  private Sequence view(Object array) {
+    return array instanceof float[] ? Sequence.of((float[]) array, width)
+        : Sequence.of((double[]) array, width);
+  }
+
   private <T> PartitionReport summarize(int partition, Iterator<T> it, Adapter<T> ad,
-      List<Object> kept) {
+      Keeper keeper) {
     PartitionReport rep = new PartitionReport(partition);
     Backend be = backends.forTask(partition);
     rep.backend = be.describe();
@@ -272,7 +344,6 @@ final class ChunkScan implements Serializable {
     OrderTracker ot = new OrderTracker(keys, ordinal, true);
     List<Summary> sums = new ArrayList<>();
     List<Boolean> starts = new ArrayList<>();
-    Sequence spare = null;
     while (it.hasNext()) {
       T item = it.next();
       if (!ot.accept(ad.keyRow(item))) {
@@ -294,22 +365,7 @@ final class ChunkScan implements Serializable {
         rep.error = ot.error;
         return rep;
       }
-      Summary sum = null;
-      if (kept != null) {
-        // a backend that declines (the GPU) leaves the array unused: it serves the next chunk
-        if (spare == null || spare.size() != ab[0].size()
-            || spare.precision() != ab[0].precision()) {
-          spare = Sequence.allocate(ab[0].precision(), ab[0].steps(), width);
-        }
-        sum = be.guess(ab[0], ab[1], base, spare);
-        if (sum != null) {
-          kept.add(spare.precision() == Precision.FLOAT32 ? spare.floatArray()
-              : spare.doubleArray());
-          spare = null;
-        } else {
-          kept.add(null);
-        }
-      }
+      Summary sum = keeper == null ? null : keeper.keep(item, ab[0], ab[1], be, base);
       sums.add(sum != null ? sum : be.reduce(ab[0], ab[1], base));
       starts.add(ot.starts);
       ot.commit();
@@ -371,20 +427,113 @@ final class ChunkScan implements Serializable {
     });
   }
 
+  /** Phase 3 of the RDD entry point, rescanning every chunk. */
+  Iterator<ChunkResult> applyChunks(int partition, Iterator<Chunk> chunks, PartitionPlan plan) {
+    return new Phase3<>(partition, chunks, new ChunkAdapter(), plan,
+        n -> null, (c, h) -> ChunkResult.of(c.series(), c.ordinal(), h));
+  }
+
   /**
-   * Phase 3 of the RDD entry point; with {@code kept} (from {@link #guessChunks}) it settles the
-   * kept states in place and emits them.
+   * Phase 3 of the RDD entry point with the states phase 1 kept: each chunk's guess is settled in
+   * place, from the kept first steps when the settle stops within them, so {@code chunks} is read
+   * only for chunks whose settle runs past them, or whose backend declined to guess. The states
+   * change only by a complete settle (the first steps are settled in a copy), so a later
+   * evaluation finds them settled after its first stretch.
    */
-  Iterator<ChunkResult> applyChunks(int partition, Iterator<Chunk> chunks, PartitionPlan plan,
+  Iterator<ChunkResult> settleChunks(int partition, Iterator<Chunk> chunks, PartitionPlan plan,
       LocalStates kept) {
-    if (kept != null && kept.partition != partition) {
+    if (kept.partition != partition) {
       throw new IllegalStateException("longscan: phase 3 of partition " + partition + " was handed"
           + " the states of partition " + kept.partition);
     }
-    Phase3<Chunk, ChunkResult> p3 = new Phase3<>(partition, chunks, new ChunkAdapter(), plan,
-        n -> null, (c, h) -> ChunkResult.of(c.series(), c.ordinal(), h));
-    p3.kept = kept == null || !p3.be.describe().equals(kept.guessedBy) ? null : kept.states;
-    return p3;
+    Backend be = backends.forTask(partition);
+    // only the backend that guessed may settle: a retried task on another one rescans
+    boolean own = be.describe().equals(kept.guessedBy);
+    ScanOptions base = options();
+    boolean rev = direction == Direction.REVERSE;
+    int n = kept.states.length;
+    if (n != plan.blocks) {
+      throw new IllegalStateException("longscan: phase 3 found " + n + " kept chunks where phase 1"
+          + " found " + plan.blocks);
+    }
+    return new Iterator<ChunkResult>() {
+      int j;
+      int pulled;
+      final double[] carry = new double[width];
+
+      @Override
+      public boolean hasNext() {
+        return j < n;
+      }
+
+      @Override
+      public ChunkResult next() {
+        if (j >= n) {
+          throw new NoSuchElementException();
+        }
+        System.arraycopy(plan.carries, j * width, carry, 0, width);
+        Object st = own ? kept.states[j] : null;
+        Sequence h;
+        if (st == null) {
+          Chunk c = pull(j);
+          h = Sequence.allocate(c.a().precision(), c.steps(), width);
+          be.apply(c.a(), c.b(), carry, base, h);
+        } else {
+          h = view(st);
+          // two attempts of this task may share the kept states (speculation): one at a time
+          synchronized (st) {
+            settle(j, h);
+          }
+        }
+        ChunkResult r = ChunkResult.of(kept.series[j], kept.ordinals[j], h);
+        j++;
+        return r;
+      }
+
+      /** Settles chunk j's guess h from the carry: from its first steps if they suffice. */
+      private void settle(int j, Sequence h) {
+        Object ha = kept.headA[j];
+        if (ha != null) {
+          Sequence a = view(ha);
+          int k = a.steps();
+          int from = rev ? h.steps() - k : 0;
+          Sequence head = copy(h.slice(from, from + k));
+          if (be.settle(a, view(kept.headB[j]), carry, base, head) < k || k == h.steps()) {
+            head.copyTo(h.slice(from, from + k));
+            return; // stopped on the guess within the first steps (or they are all): final
+          }
+        }
+        Chunk c = pull(j);
+        if (c.a().size() != h.size() || c.a().precision() != h.precision()) {
+          throw new IllegalStateException("longscan: phase 3 found a chunk of " + c.a().size()
+              + " " + c.a().precision() + " values where phase 1 scanned " + h.size() + " "
+              + h.precision() + " values; the input must be deterministic: cache or checkpoint"
+              + " it before the scan");
+        }
+        be.settle(c.a(), c.b(), carry, base, h);
+      }
+
+      /** Chunk j of the partition's input, read (in order) only now that it is needed. */
+      private Chunk pull(int j) {
+        Chunk c = null;
+        while (pulled <= j) {
+          if (!chunks.hasNext()) {
+            throw new IllegalStateException("longscan: phase 3 found " + pulled + " chunks where"
+                + " phase 1 found " + n + "; the input must be deterministic: cache or checkpoint"
+                + " it before the scan");
+          }
+          c = chunks.next();
+          if (c.series() != kept.series[pulled] || c.ordinal() != kept.ordinals[pulled]) {
+            throw new IllegalStateException("longscan: phase 3 found chunk (" + c.series() + ", "
+                + c.ordinal() + ") where phase 1 found (" + kept.series[pulled] + ", "
+                + kept.ordinals[pulled] + "); the input must be deterministic: cache or"
+                + " checkpoint it before the scan");
+          }
+          pulled++;
+        }
+        return c;
+      }
+    };
   }
 
   private interface Emit<T, R> {
@@ -406,8 +555,6 @@ final class ChunkScan implements Serializable {
     final OrderTracker ot = new OrderTracker(keys, ordinal, false);
     final ScanOptions base = options();
     final double[] carry = new double[width];
-    /** The guesses kept by phase 1 (one per chunk, null where none), or null. */
-    Object[] kept;
     int j;
 
     Phase3(int partition, Iterator<T> it, Adapter<T> ad, PartitionPlan plan, StateBuffer states,
@@ -444,30 +591,12 @@ final class ChunkScan implements Serializable {
       ot.accept(ad.keyRow(item));
       Sequence[] ab = ad.coefficients(item, ot);
       ot.commit();
-      System.arraycopy(plan.carries, j * width, carry, 0, width);
-      Object guess = kept == null ? null : kept[j];
-      Sequence h;
-      if (guess != null) {
-        h = guess instanceof float[] ? Sequence.of((float[]) guess, width)
-            : Sequence.of((double[]) guess, width);
-        if (h.size() != ab[0].size() || h.precision() != ab[0].precision()) {
-          throw new IllegalStateException("longscan: phase 3 found a chunk of " + ab[0].size()
-              + " " + ab[0].precision() + " values where phase 1 scanned " + h.size() + " "
-              + h.precision() + " values; the input must be deterministic: cache or checkpoint"
-              + " it before the scan");
-        }
-        // the kept states may be shared by two attempts of this task (speculation): one settles
-        // at a time, and the second finds them settled after its first stretch
-        synchronized (guess) {
-          be.settle(ab[0], ab[1], carry, base, h);
-        }
-      } else {
-        h = states.of(ab[0].size());
-        if (h == null) {
-          h = Sequence.allocate(ab[0].precision(), ab[0].steps(), width);
-        }
-        be.apply(ab[0], ab[1], carry, base, h);
+      Sequence h = states.of(ab[0].size());
+      if (h == null) {
+        h = Sequence.allocate(ab[0].precision(), ab[0].steps(), width);
       }
+      System.arraycopy(plan.carries, j * width, carry, 0, width);
+      be.apply(ab[0], ab[1], carry, base, h);
       j++;
       return emit.emit(item, h);
     }

@@ -182,7 +182,7 @@ public final class Scans {
           .collect();
       Broadcast<PartitionPlan[]> bc = jsc.broadcast(plan(scan, list, keys, ord, st));
       return chunks.mapPartitionsWithIndex(
-          (i, it) -> scan.applyChunks(i, it, bc.value()[i], null), true);
+          (i, it) -> scan.applyChunks(i, it, bc.value()[i]), true);
     }
     // phase 1 keeps each chunk's guess; it is released with the result (Spark's ContextCleaner
     // unpersists an RDD once nothing on the driver refers to it any more)
@@ -199,7 +199,7 @@ public final class Scans {
     }
     return chunks.zipPartitions(kept, (it, ks) -> {
       LocalStates k = ks.next();
-      return scan.applyChunks(k.partition, it, bc.value()[k.partition], k);
+      return scan.settleChunks(k.partition, it, bc.value()[k.partition], k);
     });
   }
 

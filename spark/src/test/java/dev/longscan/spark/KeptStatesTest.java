@@ -13,6 +13,7 @@ import dev.longscan.ScanOptions;
 import dev.longscan.Sequence;
 import dev.longscan.TestData;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Set;
 import java.util.SplittableRandom;
@@ -129,7 +130,7 @@ class KeptStatesTest {
         for (ScanOptions o : new ScanOptions[] {ScanOptions.defaults(),
             ScanOptions.reverse().withInitialState(TestData.state(width, 5))}) {
           round++;
-          List<Chunk> in = chunks(4, width == 1 ? 3000 : 300, width, f32, 100 + round);
+          List<Chunk> in = chunks(4, width == 3 ? 300 : 3000, width, f32, 100 + round);
           List<double[]> ref = reference(in, width, o);
           int partitions = 1 + new SplittableRandom(round).nextInt(in.size() + 4);
           for (boolean keep : new boolean[] {true, false}) {
@@ -238,64 +239,174 @@ class KeptStatesTest {
     assertFalse(after.containsAll(keptStates()), "the kept states are persisted");
     assertEquals(2, ok.count());
   }
-  /** Phase 3 by hand over two contractive chunks of one series, from the given kept states. */
-  private static List<ChunkResult> phase3(LocalStates kept, double[] carries) {
+  /** The ChunkScan of scanChunks for one channel, forward, on the CPU. */
+  private static ChunkScan cpuScan() {
+    return cpuScan(ScanOptions.defaults());
+  }
+
+  /** The ChunkScan of scanChunks for one channel on the CPU, in the options' direction. */
+  private static ChunkScan cpuScan(ScanOptions o) {
     LongscanConf.Settings st = new LongscanConf.Settings(
         k -> k.equals(LongscanConf.BACKEND) ? "cpu" : null);
-    ChunkScan scan = new ChunkScan(new Columns.Keys(ChunkScan.CHUNK_KEYS, new String[] {"series"}),
-        new Columns.Time(ChunkScan.CHUNK_KEYS, "ordinal"), 1, dev.longscan.Direction.FORWARD,
+    return new ChunkScan(new Columns.Keys(ChunkScan.CHUNK_KEYS, new String[] {"series"}),
+        new Columns.Time(ChunkScan.CHUNK_KEYS, "ordinal"), 1, o.direction(),
         null, dev.longscan.NonFinitePolicy.PROPAGATE, st.backends(true), null, null, null);
+  }
+
+  /** Phase 3 by hand over the given chunks of one series, from the given kept states. */
+  private static List<ChunkResult> phase3(List<Chunk> chunks, LocalStates kept,
+      double[] carries) {
     PartitionPlan plan = new PartitionPlan();
     plan.carries = carries;
-    plan.blocks = 2;
+    plan.blocks = chunks.size();
     List<ChunkResult> out = new ArrayList<>();
-    scan.applyChunks(0, twoChunks().iterator(), plan, kept).forEachRemaining(out::add);
+    cpuScan().settleChunks(0, chunks.iterator(), plan, kept).forEachRemaining(out::add);
     return out;
   }
 
-  private static List<Chunk> twoChunks() {
-    List<Chunk> in = chunks(1, 800, 1, true, 17);
-    List<Chunk> two = new ArrayList<>();
-    for (Chunk c : in) {
-      if (c.steps() > 100 && c.a().get(0, 0) != 1 && two.size() < 2) {
-        two.add(Chunk.of(0, two.size(), 1, c.a().floatArray(), c.b().floatArray()));
+  /** Contractive chunks of one series, 300 to 900 steps (all kept), or 2000 to 3000 (long). */
+  private static List<Chunk> contractive(int count, long seed, boolean longer) {
+    SplittableRandom r = new SplittableRandom(seed);
+    List<Chunk> out = new ArrayList<>();
+    for (int j = 0; j < count; j++) {
+      int n = longer ? 2000 + r.nextInt(1000) : 300 + r.nextInt(600);
+      float[] a = new float[n];
+      float[] b = new float[n];
+      for (int i = 0; i < n; i++) {
+        a[i] = (float) (0.3 + 0.6 * r.nextDouble());
+        b[i] = (float) (2 * r.nextDouble() - 1);
       }
+      out.add(Chunk.of(0, j, 1, a, b));
     }
-    return two;
+    return out;
+  }
+
+  private static List<long[]> expected(List<Chunk> chunks, double[] carries) {
+    return expected(chunks, carries, ScanOptions.defaults());
+  }
+
+  private static List<long[]> expected(List<Chunk> chunks, double[] carries, ScanOptions o) {
+    List<long[]> expected = new ArrayList<>();
+    for (int j = 0; j < chunks.size(); j++) {
+      Chunk c = chunks.get(j);
+      Sequence ref = Sequence.allocate(Precision.FLOAT32, c.steps(), 1);
+      Backends.singleThread().apply(c.a(), c.b(), new double[] {carries[j]}, o, ref);
+      expected.add(bits(List.of(ChunkResult.of(0, j, ref))).get(0));
+    }
+    return expected;
   }
 
   @Test
   void statesGuessedByAnotherBackendAreRescannedNotSettled() {
     double[] carries = {0.25, -0.5};
-    List<Chunk> two = twoChunks();
-    assertEquals(2, two.size());
-    Object[] garbage = new Object[2];
-    Object[] guesses = new Object[2];
-    dev.longscan.Backend cpu = Backends.singleThread();
-    List<long[]> expected = new ArrayList<>();
-    for (int j = 0; j < 2; j++) {
-      Chunk c = two.get(j);
-      Sequence h = Sequence.allocate(Precision.FLOAT32, c.steps(), 1);
-      cpu.guess(c.a(), c.b(), ScanOptions.defaults(), h);
-      guesses[j] = h.floatArray();
-      Sequence ref = Sequence.allocate(Precision.FLOAT32, c.steps(), 1);
-      cpu.apply(c.a(), c.b(), new double[] {carries[j]}, ScanOptions.defaults(), ref);
-      // a foreign guess that agrees with the result early on and not later: settling it would
-      // stop at the first agreement and keep the rest
-      float[] g = ref.floatArray().clone();
-      java.util.Arrays.fill(g, Math.min(g.length, 64), g.length, 7f);
-      garbage[j] = g;
-      expected.add(bits(List.of(ChunkResult.of(0, j, ref))).get(0));
-    }
-    PartitionReport rep = new PartitionReport(0);
-    // states another backend guessed are not trusted: phase 3 rescans
-    assertSameBits(expected, bits(phase3(new LocalStates(0, rep, garbage, "another backend"),
-        carries)), "foreign states");
+    List<Chunk> two = contractive(2, 17, true);
+    List<long[]> expected = expected(two, carries);
     // this backend's own guesses are settled
-    assertSameBits(expected, bits(phase3(new LocalStates(0, rep, guesses, cpu.describe()),
-        carries)), "own states");
-    assertThrows(IllegalStateException.class,
-        () -> phase3(new LocalStates(1, rep, guesses, cpu.describe()), carries));
+    LocalStates own = cpuScan().guessChunks(0, two.iterator());
+    assertSameBits(expected, bits(phase3(two, own, carries)), "own states");
+    // a foreign guess that agrees with the result early on and not later: settling it would
+    // stop at the first agreement and keep the rest; phase 3 must rescan instead
+    LocalStates foreign = cpuScan().guessChunks(0, two.iterator());
+    foreign.guessedBy = "another backend";
+    for (int j = 0; j < 2; j++) {
+      float[] g = (float[]) foreign.states[j];
+      for (int i = 0; i < g.length; i++) {
+        g[i] = i < 64 ? Float.intBitsToFloat((int) expected.get(j)[i]) : 7f;
+      }
+    }
+    assertSameBits(expected, bits(phase3(two, foreign, carries)), "foreign states");
+    LocalStates other = cpuScan().guessChunks(0, two.iterator());
+    other.partition = 1;
+    assertThrows(IllegalStateException.class, () -> phase3(two, other, carries));
+  }
+
+  /** Iterates the chunks, counting how many were read. */
+  private static Iterator<Chunk> counting(List<Chunk> chunks, AtomicInteger reads) {
+    Iterator<Chunk> it = chunks.iterator();
+    return new Iterator<Chunk>() {
+      @Override
+      public boolean hasNext() {
+        return it.hasNext();
+      }
+
+      @Override
+      public Chunk next() {
+        reads.incrementAndGet();
+        return it.next();
+      }
+    };
+  }
+
+  @Test
+  void phaseThreeReadsOnlyTheChunksItsKeptStepsCannotSettle() {
+    for (ScanOptions o : new ScanOptions[] {ScanOptions.defaults(), ScanOptions.reverse()}) {
+      String dir = o.direction().toString();
+      List<Chunk> in = new ArrayList<>(contractive(5, 23, true));
+      // chunk 2 is a running sum (a = 1): its settle runs past the 1024 kept first steps
+      Chunk c2 = in.get(2);
+      float[] ones = new float[c2.steps()];
+      java.util.Arrays.fill(ones, 1f);
+      in.set(2, Chunk.of(0, 2, 1, ones, c2.b().floatArray()));
+      double[] carries = {0.5, 1.5, -2, 0.25, 3};
+      List<long[]> expected = expected(in, carries, o);
+      LocalStates kept = cpuScan(o).guessChunks(0, in.iterator());
+      PartitionPlan plan = new PartitionPlan();
+      plan.carries = carries;
+      plan.blocks = in.size();
+      AtomicInteger reads = new AtomicInteger();
+      List<ChunkResult> out = new ArrayList<>();
+      cpuScan(o).settleChunks(0, counting(in, reads), plan, kept).forEachRemaining(out::add);
+      assertSameBits(expected, bits(out), dir + " settled");
+      assertEquals(3, reads.get(), dir + ": chunks read: up to the running sum (chunk 2)");
+      // settled states stop the first steps' settle after one stretch: a second evaluation
+      // reads nothing, not even the running sum
+      reads.set(0);
+      out.clear();
+      cpuScan(o).settleChunks(0, counting(in, reads), plan, kept).forEachRemaining(out::add);
+      assertSameBits(expected, bits(out), dir + " second evaluation");
+      assertEquals(0, reads.get(), dir + ": chunks read by the second evaluation");
+      // input that changed between the phases is caught where it is read
+      LocalStates again = cpuScan(o).guessChunks(0, in.iterator());
+      List<Chunk> changed = new ArrayList<>(in);
+      changed.set(1, Chunk.of(0, 9, 1, in.get(1).a().floatArray(), in.get(1).b().floatArray()));
+      IllegalStateException e = assertThrows(IllegalStateException.class, () -> {
+        List<ChunkResult> sink = new ArrayList<>();
+        cpuScan(o).settleChunks(0, changed.iterator(), plan, again).forEachRemaining(sink::add);
+      });
+      assertTrue(e.getMessage().contains("deterministic"), e.getMessage());
+    }
+  }
+
+  /** Contractive chunk i of series 0, from its own seed. */
+  private static Chunk numbered(int i) {
+    Chunk c = contractive(1, 100 + i, i % 2 == 0).get(0);
+    return Chunk.of(0, i, 1, c.a().floatArray(), c.b().floatArray());
+  }
+
+  @Test
+  void anUncachedInputIsNotRecomputedForContractiveChunks() {
+    org.apache.spark.util.LongAccumulator made = jsc.sc().longAccumulator("chunks made");
+    List<Integer> ids = new ArrayList<>();
+    for (int i = 0; i < 12; i++) {
+      ids.add(i);
+    }
+    JavaRDD<Chunk> in = jsc.parallelize(ids, 4).map(i -> {
+      made.add(1);
+      return numbered(i);
+    });
+    jsc.sc().conf().set(LongscanConf.KEEP_STATES, "true");
+    JavaRDD<ChunkResult> res = Scans.scanChunks(in, 1, ScanOptions.defaults());
+    assertEquals(12, made.value(), "phase 1 makes every chunk once");
+    List<ChunkResult> out = res.collect();
+    assertEquals(12, made.value(), "phase 3 made chunks again");
+    List<Chunk> all = new ArrayList<>();
+    for (int i = 0; i < 12; i++) {
+      all.add(numbered(i));
+    }
+    List<double[]> ref = reference(all, 1, ScanOptions.defaults());
+    for (int i = 0; i < 12; i++) {
+      TestData.assertClose(Sequence.of(ref.get(i), 1), out.get(i).h(), 2e-4, "chunk " + i);
+    }
   }
 
   @Test

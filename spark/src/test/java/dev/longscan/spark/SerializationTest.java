@@ -72,14 +72,20 @@ class SerializationTest {
     assertArrayEquals(cr.h().doubleArray(), crb.h().doubleArray());
 
     // what phase 1 keeps between the phases goes to disk when it leaves memory
-    LocalStates ls = new LocalStates(5, rep, new Object[] {new float[] {1, 2}, null,
-        new double[] {3}}, "single-thread");
+    LocalStates ls = new LocalStates(5, rep, "single-thread");
+    ls.states = new Object[] {new float[] {1, 2}, null, new double[] {3}};
+    ls.headA = new Object[] {new float[] {1}, null, null};
+    ls.headB = ls.headA.clone();
+    ls.series = new long[] {1, 1, 2};
+    ls.ordinals = new long[] {4, 5, 0};
     LocalStates lsb = roundTrip(ser, ls);
     assertEquals(5, lsb.partition);
     assertEquals(7, lsb.report.rows);
     assertArrayEquals(new float[] {1, 2}, (float[]) lsb.states[0]);
     assertEquals(null, lsb.states[1]);
     assertArrayEquals(new double[] {3}, (double[]) lsb.states[2]);
+    assertArrayEquals(new float[] {1}, (float[]) lsb.headB[0]);
+    assertArrayEquals(ls.ordinals, lsb.ordinals);
     assertEquals("single-thread", lsb.guessedBy);
   }
 }
