@@ -37,10 +37,12 @@ public final class LongscanConf {
   /**
    * {@value}: chunks through the RDD entry point ({@link Scans#scanChunks}): phase 1 scans each
    * chunk from a zero state on backends that can correct such a guess later (the CPU) and keeps
-   * those states, persisted {@code MEMORY_AND_DISK} until the result RDD is garbage collected on
-   * the driver; phase 3 then corrects only the steps the carry still reaches, so contractive
-   * chunks are read about once (default {@code true}). {@code false}: phase 1 only summarises and
-   * phase 3 rescans every chunk from its carry, caching nothing (the input is read twice).
+   * those states and a copy of each chunk's first steps, persisted {@code MEMORY_AND_DISK} until
+   * the result RDD is garbage collected on the driver; phase 3 then corrects only the steps the
+   * carry still reaches, reading the input only for chunks where those are more than the kept
+   * steps, so contractive chunks are read once (default {@code true}). {@code false}: phase 1
+   * only summarises and phase 3 rescans every chunk from its carry, caching nothing (the input
+   * is read twice).
    */
   public static final String KEEP_STATES = "spark.longscan.keepStates";
 

@@ -140,12 +140,14 @@ public final class Scans {
   /**
    * The RDD entry point: scans the chunks, which must already be in order — partition by
    * partition, then within each partition — by (series, ordinal); that order is checked. Runs
-   * phase 1 (a job over {@code chunks}) and phase 2 now; the returned RDD, one result per chunk
-   * in the same partitions and order, computes {@code chunks} again (persist it if that is
-   * expensive). With {@link LongscanConf#KEEP_STATES} (the default) phase 1 also keeps each
-   * chunk's scan from a zero state where the task's backend can settle it (the CPU), persisted
-   * {@code MEMORY_AND_DISK} until the returned RDD is garbage collected on the driver; the
-   * results are those kept arrays, settled in place, so do not modify them. Each series starts
+   * phase 1 (a job over {@code chunks}) and phase 2 now; the returned RDD has one result per
+   * chunk in the same partitions and order. With {@link LongscanConf#KEEP_STATES} (the default)
+   * phase 1 also keeps each chunk's scan from a zero state where the task's backend can settle
+   * it (the CPU), with a copy of its first steps, persisted {@code MEMORY_AND_DISK} until the
+   * returned RDD is garbage collected on the driver; the returned RDD computes {@code chunks}
+   * again only for chunks whose settle runs past those steps, or that were not guessed (a GPU),
+   * and its results are the kept arrays, settled in place, so do not modify them. Without kept
+   * states it computes {@code chunks} again (persist it if that is expensive). Each series starts
    * from {@code options.initialState()}; direction and the non-finite policy come from
    * {@code options} (segment starts are not allowed: use series). Settings come from the
    * SparkConf ({@link LongscanConf}).
