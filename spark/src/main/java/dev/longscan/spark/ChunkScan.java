@@ -492,6 +492,9 @@ final class ChunkScan implements Serializable {
 
       /** Settles chunk j's guess h from the carry: from its first steps if they suffice. */
       private void settle(int j, Sequence h) {
+        if (h.steps() == 0) {
+          return; // an empty chunk: nothing to settle, nothing to read
+        }
         Object ha = kept.headA[j];
         if (ha != null) {
           Sequence a = view(ha);

@@ -347,7 +347,9 @@ class KeptStatesTest {
       float[] ones = new float[c2.steps()];
       java.util.Arrays.fill(ones, 1f);
       in.set(2, Chunk.of(0, 2, 1, ones, c2.b().floatArray()));
-      double[] carries = {0.5, 1.5, -2, 0.25, 3};
+      // and an empty chunk at the end, which needs no reading either
+      in.add(Chunk.of(0, 5, 1, new float[0], new float[0]));
+      double[] carries = {0.5, 1.5, -2, 0.25, 3, 7};
       List<long[]> expected = expected(in, carries, o);
       LocalStates kept = cpuScan(o).guessChunks(0, in.iterator());
       PartitionPlan plan = new PartitionPlan();
