@@ -7,6 +7,7 @@ import dev.longscan.ScanOptions;
 import dev.longscan.Sequence;
 import dev.longscan.spark.Chunk;
 import dev.longscan.spark.ChunkResult;
+import dev.longscan.spark.LongscanConf;
 import dev.longscan.spark.ScanResult;
 import dev.longscan.spark.Scans;
 import java.io.PrintWriter;
@@ -245,8 +246,13 @@ public final class LongSeriesJob implements Callable<Integer> {
             Checks.seconds(genNanos).trim());
       }
       String gen = cache ? "" : "generate, ";
-      out.printf(Locale.ROOT, "phases 1+2 (%ssummarise, carries): %s%s; phase 3 (%srescan,"
-          + " checksum): %s; total %s = %s%n", gen, Checks.seconds(t1 - t0).trim(), phases, gen,
+      // the RDD entry point keeps its guesses by default: phase 3 settles them and generates a
+      // chunk again only where the kept first steps do not settle it
+      boolean kept = api.equals("rdd") && Boolean.parseBoolean(
+          jsc.getConf().get(LongscanConf.KEEP_STATES, "true").trim());
+      out.printf(Locale.ROOT, "phases 1+2 (%s%s, carries): %s%s; phase 3 (%s, checksum): %s;"
+          + " total %s = %s%n", gen, kept ? "guess and keep" : "summarise",
+          Checks.seconds(t1 - t0).trim(), phases, kept ? "settle" : gen + "rescan",
           Checks.seconds(t2 - t1).trim(), Checks.seconds(t2 - t0).trim(),
           Checks.rate(steps, t2 - t0, "steps"));
       out.printf(Locale.ROOT, "checksum of every output bit: %016x%n", checksum);
