@@ -146,7 +146,8 @@ public final class Scans {
    * it (the CPU), with a copy of its first steps, persisted {@code MEMORY_AND_DISK} until the
    * returned RDD is garbage collected on the driver; the returned RDD computes {@code chunks}
    * again only for chunks whose settle runs past those steps, or that were not guessed (a GPU),
-   * and its results are the kept arrays, settled in place, so do not modify them. Without kept
+   * and its results are the kept arrays, settled in place, so do not modify them;
+   * {@link #releaseStates} frees the kept states when you are done. Without kept
    * states it computes {@code chunks} again (persist it if that is expensive). Each series starts
    * from {@code options.initialState()}; direction and the non-finite policy come from
    * {@code options} (segment starts are not allowed: use series). Settings come from the
@@ -190,7 +191,7 @@ public final class Scans {
     // unpersists an RDD once nothing on the driver refers to it any more)
     JavaRDD<LocalStates> kept = chunks
         .mapPartitionsWithIndex((i, it) -> ScanTransform.single(scan.guessChunks(i, it)), true)
-        .setName("longscan: chunk states from a zero state")
+        .setName(KEPT_STATES)
         .persist(StorageLevel.MEMORY_AND_DISK());
     Broadcast<PartitionPlan[]> bc;
     try {
@@ -203,6 +204,43 @@ public final class Scans {
       LocalStates k = ks.next();
       return scan.settleChunks(k.partition, it, bc.value()[k.partition], k);
     });
+  }
+
+  /** The name of the RDD that holds the states phase 1 kept. */
+  static final String KEPT_STATES = "longscan: chunk states from a zero state";
+
+  /**
+   * Releases the states that {@link #scanChunks} kept for {@code result} (with
+   * {@link LongscanConf#KEEP_STATES}), instead of waiting for Spark to release them once
+   * {@code result} is garbage collected on the driver. The result stays usable: evaluating it
+   * again computes the chunks and the states anew. Cache the result first if it is to be used
+   * again. Returns whether there were kept states to release.
+   */
+  public static boolean releaseStates(JavaRDD<ChunkResult> result) {
+    if (result == null) {
+      throw new ParameterException("expected a result of scanChunks, found null");
+    }
+    boolean released = false;
+    java.util.ArrayDeque<org.apache.spark.rdd.RDD<?>> todo = new java.util.ArrayDeque<>();
+    todo.add(result.rdd());
+    // the kept states are a direct parent of the result; look one level further for safety
+    for (int depth = 0; depth < 2 && !todo.isEmpty(); depth++) {
+      java.util.ArrayDeque<org.apache.spark.rdd.RDD<?>> next = new java.util.ArrayDeque<>();
+      for (org.apache.spark.rdd.RDD<?> r : todo) {
+        scala.collection.Iterator<org.apache.spark.Dependency<?>> deps =
+            r.dependencies().iterator();
+        while (deps.hasNext()) {
+          org.apache.spark.rdd.RDD<?> p = deps.next().rdd();
+          if (KEPT_STATES.equals(p.name()) && p.getStorageLevel().isValid()) {
+            p.unpersist(false);
+            released = true;
+          }
+          next.add(p);
+        }
+      }
+      todo = next;
+    }
+    return released;
   }
 
   /** Phase 2 of the RDD entry point: the reports checked, the carries of every partition. */

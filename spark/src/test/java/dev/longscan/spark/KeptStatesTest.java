@@ -212,11 +212,31 @@ class KeptStatesTest {
     }
   }
 
+  @Test
+  void releaseStatesFreesThemAndLeavesTheResultUsable() {
+    List<Chunk> in = chunks(3, 2000, 1, true, 41);
+    JavaRDD<Chunk> rdd = jsc.parallelize(in, 3);
+    jsc.sc().conf().set(LongscanConf.KEEP_STATES, "true");
+    Set<Integer> before = keptStates();
+    JavaRDD<ChunkResult> res = Scans.scanChunks(rdd, 1, ScanOptions.defaults());
+    List<long[]> first = bits(res.collect());
+    assertFalse(before.containsAll(keptStates()), "the states are kept");
+    assertTrue(Scans.releaseStates(res));
+    assertTrue(before.containsAll(keptStates()), "states left after the release: " + keptStates());
+    assertFalse(Scans.releaseStates(res), "released twice");
+    assertSameBits(first, bits(res.collect()), "evaluated after the release");
+    assertTrue(before.containsAll(keptStates()), "the evaluation kept states again");
+    jsc.sc().conf().set(LongscanConf.KEEP_STATES, "false");
+    assertFalse(Scans.releaseStates(Scans.scanChunks(rdd, 1, ScanOptions.defaults())),
+        "nothing kept without keepStates");
+    assertThrows(dev.longscan.ParameterException.class, () -> Scans.releaseStates(null));
+  }
+
   /** Ids of the persisted RDDs that hold kept states. */
   private static Set<Integer> keptStates() {
     Set<Integer> ids = new java.util.HashSet<>();
     jsc.getPersistentRDDs().forEach((id, r) -> {
-      if (String.valueOf(r.name()).startsWith("longscan: chunk states")) {
+      if (Scans.KEPT_STATES.equals(r.name())) {
         ids.add(id);
       }
     });

@@ -80,18 +80,6 @@ public final class SparkGpuBench {
     return best;
   }
 
-  /**
-   * Unpersists the chunk states that scans kept (Spark would release them once their results
-   * are garbage collected on the driver), so that repeats do not pile them up.
-   */
-  static void releaseKeptStates(JavaSparkContext jsc) {
-    for (JavaRDD<?> r : jsc.getPersistentRDDs().values()) {
-      if (String.valueOf(r.name()).startsWith("longscan: chunk states")) {
-        r.unpersist(true);
-      }
-    }
-  }
-
   public static void main(String[] args) {
     long elements = args.length > 0 ? Long.parseLong(args[0]) : 1L << 30;
     int chunk = args.length > 1 ? Integer.parseInt(args[1]) : 1 << 22;
@@ -230,7 +218,7 @@ public final class SparkGpuBench {
         best3 = Math.min(best3, (e - m) / 1e9);
         lastByBackend[bi] = last.stream().mapToDouble(Double::doubleValue).toArray();
         if (r + 1 < repeat) {
-          releaseKeptStates(jsc);
+          Scans.releaseStates(res); // so that repeats do not pile kept states up
         }
       }
       double total = best12 + best3;
@@ -239,7 +227,7 @@ public final class SparkGpuBench {
           elements / total / 1e9, ratio(pass, total), ratio(passOut, total),
           ratio(barePinned, total), ratio(bareJava, total));
       sampled.add(res.filter(c -> sample.contains(c.ordinal())).collect());
-      releaseKeptStates(jsc);
+      Scans.releaseStates(res);
     }
 
     // agreement between backends (last state of every chunk) and with the reference
