@@ -60,7 +60,7 @@ public abstract class Backend implements AutoCloseable {
    * options' h0). Empty chunk: the identity.
    */
   public final Summary reduce(Sequence a, Sequence b, ScanOptions options) {
-    Checks.scanArgs(a, b, options, null);
+    Checks.inputArgs(a, b, options);
     Checks.nonFinite(options, a, "a", b, "b");
     Checks.nonFiniteState(options, options.initialState(), "h0");
     if (a.steps() == 0) {

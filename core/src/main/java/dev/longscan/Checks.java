@@ -62,15 +62,19 @@ final class Checks {
     }
   }
 
-  static void scanArgs(Sequence a, Sequence b, ScanOptions o, Sequence out) {
+  /** The inputs of a reduce: a, b of one shape and precision, options that fit them. */
+  static void inputArgs(Sequence a, Sequence b, ScanOptions o) {
     notNull(a, "a");
     like("b", b, "a", a);
-    if (out != null) {
-      like("out", out, "a", a);
-      noOverlap("out", out, "a", a);
-      noOverlap("out", out, "b", b);
-    }
     options(o, a);
+  }
+
+  /** The inputs, and an output of their shape that shares no memory with them. */
+  static void scanArgs(Sequence a, Sequence b, ScanOptions o, Sequence out) {
+    inputArgs(a, b, o);
+    like("out", out, "a", a);
+    noOverlap("out", out, "a", a);
+    noOverlap("out", out, "b", b);
   }
 
   static void backwardArgs(Sequence a, Sequence h, Sequence gradH, ScanOptions o, Sequence gradA,

@@ -32,6 +32,11 @@ class ValidationTest {
         a.allocateLike()), "b in FLOAT32", "found FLOAT64");
     fails(ShapeException.class, () -> be.scan(a, null, o, a.allocateLike()), "non-null b");
     fails(ShapeException.class, () -> be.scan(a, b, null, a.allocateLike()), "non-null options");
+    // every operation that writes an output names a missing one
+    fails(ShapeException.class, () -> be.scan(a, b, o, null), "non-null out");
+    fails(ShapeException.class, () -> be.apply(a, b, new double[2], o, null), "non-null out");
+    fails(ShapeException.class, () -> be.guess(a, b, o, null), "non-null out");
+    fails(ShapeException.class, () -> be.settle(a, b, new double[2], o, null), "non-null out");
   }
 
   @Test
