@@ -90,7 +90,8 @@ public abstract class Backend implements AutoCloseable {
    * The first half of a chunk's scan when the state entering it is not known yet (a chunk of a
    * longer series whose predecessors are still being summarised): writes into {@code out} this
    * backend's scan of (a, b) from a zero state — the guess — and returns the chunk's summary, as
-   * {@link #reduce} would up to rounding. Returns null, leaving out untouched, when this backend
+   * {@link #reduce} would up to rounding (with non-finite multipliers, non-finite where reduce's
+   * is, as a composed step). Returns null, leaving out untouched, when this backend
    * has no guess for this shape (then use {@link #reduce} and {@link #apply}); segmented options
    * always give null. {@link Backends#singleThread()} guesses one channel, and widths 16 to 256
    * in powers of two with a, b and out at one offset; the other backends return null.

@@ -221,24 +221,15 @@ public final class Scans {
       throw new ParameterException("expected a result of scanChunks, found null");
     }
     boolean released = false;
-    java.util.ArrayDeque<org.apache.spark.rdd.RDD<?>> todo = new java.util.ArrayDeque<>();
-    todo.add(result.rdd());
-    // the kept states are a direct parent of the result; look one level further for safety
-    for (int depth = 0; depth < 2 && !todo.isEmpty(); depth++) {
-      java.util.ArrayDeque<org.apache.spark.rdd.RDD<?>> next = new java.util.ArrayDeque<>();
-      for (org.apache.spark.rdd.RDD<?> r : todo) {
-        scala.collection.Iterator<org.apache.spark.Dependency<?>> deps =
-            r.dependencies().iterator();
-        while (deps.hasNext()) {
-          org.apache.spark.rdd.RDD<?> p = deps.next().rdd();
-          if (KEPT_STATES.equals(p.name()) && p.getStorageLevel().isValid()) {
-            p.unpersist(false);
-            released = true;
-          }
-          next.add(p);
-        }
+    // the kept states are a direct parent of the result (the chunks are the other one)
+    scala.collection.Iterator<org.apache.spark.Dependency<?>> deps =
+        result.rdd().dependencies().iterator();
+    while (deps.hasNext()) {
+      org.apache.spark.rdd.RDD<?> p = deps.next().rdd();
+      if (KEPT_STATES.equals(p.name()) && p.getStorageLevel().isValid()) {
+        p.unpersist(false);
+        released = true;
       }
-      todo = next;
     }
     return released;
   }
