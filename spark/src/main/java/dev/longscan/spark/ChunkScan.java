@@ -29,8 +29,9 @@ import org.apache.spark.unsafe.Platform;
  * phase 1 reduces every chunk to its summary on the task's backend (the GPU when there is one),
  * phase 3 rescans every chunk from its carry. Chunks are streamed: one chunk's arrays in memory
  * at a time. The RDD entry point can instead keep the states ({@link #guessChunks}): phase 1
- * scans each chunk from a zero state where the backend can settle that guess later, and phase 3
- * settles it from the carry, rewriting only the steps the carry still reaches.
+ * scans each chunk from a zero state, and phase 3 corrects that scan from the carry, rewriting
+ * only the steps the carry still reaches: by the backend's settle where it guessed, else by
+ * adding the carry's trace ({@link Propagation}).
  */
 final class ChunkScan implements Serializable {
   private static final long serialVersionUID = 1L;
@@ -250,8 +251,9 @@ final class ChunkScan implements Serializable {
 
   /**
    * Phase 1 of the RDD entry point keeping the states: as {@link #summarizeChunks}, and each
-   * chunk's guess (its scan from a zero state, in a new array) where the backend has one, with a
-   * copy of its first steps' coefficients.
+   * chunk's scan from a zero state in a new array, with a copy of its first steps' coefficients:
+   * the backend's guess where it has one, else its apply from a zero state where the chunk
+   * qualifies for {@link Propagation} (else nothing: phase 3 rescans the chunk).
    */
   LocalStates guessChunks(int partition, Iterator<Chunk> chunks) {
     Keeper k = new Keeper();
@@ -278,7 +280,8 @@ final class ChunkScan implements Serializable {
     final List<Object> headA = new ArrayList<>();
     final List<Object> headB = new ArrayList<>();
     final List<long[]> ids = new ArrayList<>();
-    /** An array a declining backend (the GPU) left unused: it serves the next chunk. */
+    final List<Boolean> propagated = new ArrayList<>();
+    /** An array a chunk left unused: it serves the next chunk. */
     Sequence spare;
 
     /** The chunk's summary from its guess, or null when the backend declines to guess. */
@@ -288,19 +291,32 @@ final class ChunkScan implements Serializable {
       if (spare == null || spare.size() != a.size() || spare.precision() != a.precision()) {
         spare = Sequence.allocate(a.precision(), a.steps(), width);
       }
+      boolean rev = direction == Direction.REVERSE;
       Summary sum = be.guess(a, b, base, spare);
+      boolean prop = false;
+      if (sum == null && a.steps() > 0) {
+        // no guess (a GPU): keep the backend's scan from a zero state, propagated in phase 3
+        be.apply(a, b, new double[width], base, spare);
+        double[] prod = Propagation.qualifies(a, spare, rev);
+        if (prod != null) {
+          sum = Summary.of(prod, Propagation.last(spare, rev), false);
+          prop = true;
+        }
+      }
       if (sum == null) {
         states.add(null);
         headA.add(null);
         headB.add(null);
+        propagated.add(false);
         return null;
       }
       states.add(array(spare));
       spare = null;
       int k = headSteps(a.steps());
-      int from = direction == Direction.REVERSE ? a.steps() - k : 0;
+      int from = rev ? a.steps() - k : 0;
       headA.add(k == 0 ? null : array(copy(a.slice(from, from + k))));
-      headB.add(k == 0 ? null : array(copy(b.slice(from, from + k))));
+      headB.add(k == 0 || prop ? null : array(copy(b.slice(from, from + k))));
+      propagated.add(prop);
       return sum;
     }
 
@@ -312,9 +328,12 @@ final class ChunkScan implements Serializable {
       ls.headB = headB.toArray();
       ls.series = new long[n];
       ls.ordinals = new long[n];
+      ls.propagated = new boolean[n];
+      ls.done = new boolean[n];
       for (int j = 0; j < n; j++) {
         ls.series[j] = ids.get(j)[0];
         ls.ordinals[j] = ids.get(j)[1];
+        ls.propagated[j] = propagated.get(j);
       }
       return ls;
     }
@@ -474,9 +493,10 @@ final class ChunkScan implements Serializable {
           throw new NoSuchElementException();
         }
         System.arraycopy(plan.carries, j * width, carry, 0, width);
-        Object st = own ? kept.states[j] : null;
+        Object st = kept.states[j];
+        boolean prop = kept.propagated[j];
         Sequence h;
-        if (st == null) {
+        if (st == null || !(own || prop)) {
           Chunk c = pull(j);
           h = Sequence.allocate(c.a().precision(), c.steps(), width);
           be.apply(c.a(), c.b(), carry, base, h);
@@ -484,7 +504,12 @@ final class ChunkScan implements Serializable {
           h = view(st);
           // two attempts of this task may share the kept states (speculation): one at a time
           synchronized (st) {
-            settle(j, h);
+            if (!prop) {
+              settle(j, h);
+            } else if (!kept.done[j]) {
+              propagate(j, h);
+              kept.done[j] = true; // a propagation is not idempotent: it runs once
+            }
           }
         }
         ChunkResult r = ChunkResult.of(kept.series[j], kept.ordinals[j], h);
@@ -509,13 +534,41 @@ final class ChunkScan implements Serializable {
           }
         }
         Chunk c = pull(j);
+        checkSame(c, h);
+        be.settle(c.a(), c.b(), carry, base, h);
+      }
+
+      private void checkSame(Chunk c, Sequence h) {
         if (c.a().size() != h.size() || c.a().precision() != h.precision()) {
           throw new IllegalStateException("longscan: phase 3 found a chunk of " + c.a().size()
               + " " + c.a().precision() + " values where phase 1 scanned " + h.size() + " "
               + h.precision() + " values; the input must be deterministic: cache or checkpoint"
               + " it before the scan");
         }
-        be.settle(c.a(), c.b(), carry, base, h);
+      }
+
+      /**
+       * Adds the carry's trace to chunk j's states from zero h, from its first steps if the trace
+       * vanishes within them. Writes nothing before the chunk is read, if it must be, so a failed
+       * read leaves the states as phase 1 kept them.
+       */
+      private void propagate(int j, Sequence h) {
+        int steps = h.steps();
+        Object ha = kept.headA[j];
+        if (ha != null) {
+          Sequence a = view(ha);
+          int k = a.steps();
+          int from = rev ? steps - k : 0;
+          if (k == steps
+              || Propagation.run(a, null, null, rev, true, Propagation.ones(width)) < k) {
+            Propagation.run(a, h.slice(from, from + k), carry, rev, true,
+                Propagation.ones(width));
+            return;
+          }
+        }
+        Chunk c = pull(j);
+        checkSame(c, h);
+        Propagation.run(c.a(), h, carry, rev, true, Propagation.ones(width));
       }
 
       /** Chunk j of the partition's input, read (in order) only now that it is needed. */

@@ -4,9 +4,11 @@ package dev.longscan.spark;
  * What phase 1 of the RDD entry point keeps of one partition when {@link LongscanConf#KEEP_STATES}
  * is on (persisted between the phases): its report for the driver and, per chunk in order, its
  * series and ordinal, its states from a zero state ({@code float[]} or {@code double[]},
- * time-major; null where the backend declined to guess, as a GPU does: phase 3 rescans that
- * chunk), a copy of the coefficients of its first steps in scan order ({@link
- * ChunkScan#headSteps}; null where there is no guess).
+ * time-major; null where phase 3 must rescan the chunk), and a copy of the multipliers of its
+ * first steps ({@link ChunkScan#headSteps}), with the addends too for a guess. A chunk's states
+ * are either the backend's guess, which phase 3 settles ({@code propagated[j]} false), or, from a
+ * backend that does not guess (a GPU), its scan from zero, to which phase 3 adds the carry's
+ * trace once ({@link Propagation}; {@code done[j]} records that it did).
  */
 final class LocalStates implements java.io.Serializable {
   private static final long serialVersionUID = 1L;
@@ -23,6 +25,9 @@ final class LocalStates implements java.io.Serializable {
   Object[] states;
   Object[] headA;
   Object[] headB;
+  boolean[] propagated;
+  /** Propagated chunks whose carry phase 3 has added (guarded by the chunk's states array). */
+  boolean[] done;
 
   LocalStates() {}
 

@@ -177,39 +177,47 @@ class KeptStatesTest {
 
   @Test
   void reevaluationsRetriesAndRerunsGiveTheSameBits() {
-    for (boolean f32 : new boolean[] {true, false}) {
-      List<Chunk> in = chunks(3, 2000, 1, f32, 7);
-      JavaRDD<Chunk> rdd = jsc.parallelize(in, 5).cache();
-      jsc.sc().conf().set(LongscanConf.KEEP_STATES, "true");
-      JavaRDD<ChunkResult> res = Scans.scanChunks(rdd, 1, ScanOptions.defaults());
-      List<long[]> first = bits(res.collect());
-      // settled states settled again (the kept arrays are the results)
-      assertSameBits(first, bits(res.collect()), "second evaluation");
-      // a fresh scan: new guesses, the same carries
-      assertSameBits(first, bits(Scans.scanChunks(rdd, 1, ScanOptions.defaults()).collect()),
-          "rerun");
-      // first attempts fail after their first chunk was settled and emitted; the retries settle
-      // the partly settled states again
-      Set<Integer> fail = Set.of(0, 2, 3);
-      THROWN.set(0);
-      JavaRDD<ChunkResult> again = Scans.scanChunks(rdd, 1, ScanOptions.defaults());
-      List<ChunkResult> retried = again.mapPartitions(it -> {
-        TaskContext tc = TaskContext.get();
-        List<ChunkResult> seen = new ArrayList<>();
-        while (it.hasNext()) {
-          seen.add(it.next());
-          if (tc.attemptNumber() == 0 && fail.contains(tc.partitionId())) {
-            THROWN.incrementAndGet();
-            throw new IllegalStateException("injected failure in partition "
-                + tc.partitionId());
-          }
-        }
-        return seen.iterator();
-      }).collect();
-      assertTrue(THROWN.get() >= 3, "failures injected: " + THROWN.get());
-      assertSameBits(first, bits(retried), "retried tasks");
-      rdd.unpersist(true);
+    // width 1: guesses, settled; width 3 (no guess): scans from zero, propagated once
+    for (int width : new int[] {1, 3}) {
+      for (boolean f32 : new boolean[] {true, false}) {
+        reevaluate(width, f32);
+      }
     }
+  }
+
+  private static void reevaluate(int width, boolean f32) {
+    String w = "width " + width + (f32 ? ", float32: " : ", float64: ");
+    List<Chunk> in = chunks(3, 2000, width, f32, 7);
+    JavaRDD<Chunk> rdd = jsc.parallelize(in, 5).cache();
+    jsc.sc().conf().set(LongscanConf.KEEP_STATES, "true");
+    JavaRDD<ChunkResult> res = Scans.scanChunks(rdd, width, ScanOptions.defaults());
+    List<long[]> first = bits(res.collect());
+    // settled states settled again (the kept arrays are the results)
+    assertSameBits(first, bits(res.collect()), w + "second evaluation");
+    // a fresh scan: new guesses, the same carries
+    assertSameBits(first, bits(Scans.scanChunks(rdd, width, ScanOptions.defaults())
+        .collect()), w + "rerun");
+    // first attempts fail after their first chunk was settled and emitted; the retries settle
+    // the partly settled states again
+    Set<Integer> fail = Set.of(0, 2, 3);
+    THROWN.set(0);
+    JavaRDD<ChunkResult> again = Scans.scanChunks(rdd, width, ScanOptions.defaults());
+    List<ChunkResult> retried = again.mapPartitions(it -> {
+      TaskContext tc = TaskContext.get();
+      List<ChunkResult> seen = new ArrayList<>();
+      while (it.hasNext()) {
+        seen.add(it.next());
+        if (tc.attemptNumber() == 0 && fail.contains(tc.partitionId())) {
+          THROWN.incrementAndGet();
+          throw new IllegalStateException("injected failure in partition "
+              + tc.partitionId());
+        }
+      }
+      return seen.iterator();
+    }).collect();
+    assertTrue(THROWN.get() >= 3, w + "failures injected: " + THROWN.get());
+    assertSameBits(first, bits(retried), w + "retried tasks");
+    rdd.unpersist(true);
   }
 
   @Test
@@ -432,24 +440,172 @@ class KeptStatesTest {
   }
 
   @Test
-  void aGpuThatDeclinesToGuessGetsTheTwoPassScan() {
+  void aGpuThatDeclinesToGuessKeepsItsScanFromZeroAndReadsTheInputOnce() {
     System.setProperty("longscan.fakegpu.devices", "2");
     try {
       jsc.sc().conf().set(LongscanConf.BACKEND, "gpu");
       jsc.sc().conf().set(LongscanConf.GPU_BACKEND, "fakegpu");
-      List<Chunk> in = chunks(3, 400, 1, false, 29);
-      List<double[]> ref = reference(in, 1, ScanOptions.defaults());
-      long before = FakeGpuProvider.CALLS.values().stream().mapToLong(AtomicLong::get).sum();
-      List<ChunkResult> out = scan(in, 4, 1, ScanOptions.defaults(), true);
-      long after = FakeGpuProvider.CALLS.values().stream().mapToLong(AtomicLong::get).sum();
-      assertTrue(after > before, "the stand-in GPU was not used");
-      for (int i = 0; i < in.size(); i++) {
-        TestData.assertClose(Sequence.of(ref.get(i), 1), out.get(i).h(), 1e-11, "chunk " + i);
+      for (ScanOptions o : new ScanOptions[] {ScanOptions.defaults(), ScanOptions.reverse()}) {
+        List<Chunk> in = chunks(3, 400, 1, false, 29);
+        List<double[]> ref = reference(in, 1, o);
+        long nonEmpty = in.stream().filter(c -> c.steps() > 0).count();
+        long before = fakeGpuCalls();
+        jsc.sc().conf().set(LongscanConf.KEEP_STATES, "true");
+        JavaRDD<ChunkResult> res = Scans.scanChunks(jsc.parallelize(in, 4), 1, o);
+        List<ChunkResult> out = res.collect();
+        // one call per chunk, in phase 1 (its scan from zero); phase 3 adds the carries on the CPU
+        assertEquals(nonEmpty, fakeGpuCalls() - before, o.direction() + ": stand-in GPU calls");
+        for (int i = 0; i < in.size(); i++) {
+          TestData.assertClose(Sequence.of(ref.get(i), 1), out.get(i).h(), 1e-11,
+              o.direction() + ", chunk " + i);
+        }
+        assertSameBits(bits(out), bits(res.collect()), o.direction() + ": second evaluation");
+        assertEquals(nonEmpty, fakeGpuCalls() - before, "calls after the second evaluation");
       }
     } finally {
       System.clearProperty("longscan.fakegpu.devices");
       jsc.sc().conf().remove(LongscanConf.BACKEND);
       jsc.sc().conf().remove(LongscanConf.GPU_BACKEND);
+    }
+  }
+
+  private static long fakeGpuCalls() {
+    return FakeGpuProvider.CALLS.values().stream().mapToLong(AtomicLong::get).sum();
+  }
+
+  /** The ChunkScan of scanChunks for one channel on the stand-in GPU (which does not guess). */
+  private static ChunkScan fakeGpuScan(ScanOptions o) {
+    LongscanConf.Settings st = new LongscanConf.Settings(k -> k.equals(LongscanConf.BACKEND)
+        ? "gpu:0" : k.equals(LongscanConf.GPU_BACKEND) ? "fakegpu" : null);
+    return new ChunkScan(new Columns.Keys(ChunkScan.CHUNK_KEYS, new String[] {"series"}),
+        new Columns.Time(ChunkScan.CHUNK_KEYS, "ordinal"), 1, o.direction(),
+        null, dev.longscan.NonFinitePolicy.PROPAGATE, st.backends(true), null, null, null);
+  }
+
+  /** As {@link #counting}, and throws when it reaches chunk {@code failAt}. */
+  private static Iterator<Chunk> failing(List<Chunk> chunks, int failAt) {
+    Iterator<Chunk> it = chunks.iterator();
+    return new Iterator<Chunk>() {
+      int read;
+
+      @Override
+      public boolean hasNext() {
+        return it.hasNext();
+      }
+
+      @Override
+      public Chunk next() {
+        if (read++ == failAt) {
+          throw new IllegalStateException("injected read failure");
+        }
+        return it.next();
+      }
+    };
+  }
+
+  @Test
+  void propagatedStatesReadOnlyTheChunksTheirKeptStepsCannotFinishAndRunOnce() {
+    System.setProperty("longscan.fakegpu.devices", "1");
+    try {
+      for (ScanOptions o : new ScanOptions[] {ScanOptions.defaults(), ScanOptions.reverse()}) {
+        String dir = o.direction().toString();
+        List<Chunk> in = new ArrayList<>(contractive(5, 31, true));
+        // chunk 2 is a running sum (a = 1): the carry's trace never vanishes
+        Chunk c2 = in.get(2);
+        float[] ones = new float[c2.steps()];
+        java.util.Arrays.fill(ones, 1f);
+        in.set(2, Chunk.of(0, 2, 1, ones, c2.b().floatArray()));
+        in.add(Chunk.of(0, 5, 1, new float[0], new float[0]));
+        double[] carries = {0.5, 1.5, -2, 0.25, 3, 7};
+        PartitionPlan plan = new PartitionPlan();
+        plan.carries = carries;
+        plan.blocks = in.size();
+        // the fp64 reference of each chunk from its carry
+        List<double[]> ref = new ArrayList<>();
+        for (int j = 0; j < in.size(); j++) {
+          Chunk c = in.get(j);
+          Sequence r = Sequence.allocate(Precision.FLOAT64, c.steps(), 1);
+          Backends.reference().apply(Sequence.of(c.a().toDoubleArray()),
+              Sequence.of(c.b().toDoubleArray()), new double[] {carries[j]}, o, r);
+          ref.add(r.doubleArray());
+        }
+        LocalStates kept = fakeGpuScan(o).guessChunks(0, in.iterator());
+        for (int j = 0; j < 5; j++) {
+          assertTrue(kept.propagated[j], dir + ": chunk " + j + " kept for propagation");
+        }
+        // a read that fails (the running sum's) leaves the states as they were
+        List<ChunkResult> sink = new ArrayList<>();
+        assertThrows(IllegalStateException.class, () -> fakeGpuScan(o)
+            .settleChunks(0, failing(in, 2), plan, kept).forEachRemaining(sink::add));
+        AtomicInteger reads = new AtomicInteger();
+        List<ChunkResult> out = new ArrayList<>();
+        fakeGpuScan(o).settleChunks(0, counting(in, reads), plan, kept)
+            .forEachRemaining(out::add);
+        assertEquals(3, reads.get(), dir + ": chunks read: up to the running sum (chunk 2)");
+        for (int j = 0; j < in.size(); j++) {
+          TestData.assertClose(Sequence.of(ref.get(j), 1), out.get(j).h(), 2e-4,
+              dir + ", chunk " + j);
+        }
+        // the same bits from fresh states, and from a second evaluation, which reads nothing
+        LocalStates fresh = fakeGpuScan(o).guessChunks(0, in.iterator());
+        List<ChunkResult> clean = new ArrayList<>();
+        fakeGpuScan(o).settleChunks(0, in.iterator(), plan, fresh).forEachRemaining(clean::add);
+        assertSameBits(bits(clean), bits(out), dir + ": after a failed read");
+        reads.set(0);
+        out.clear();
+        fakeGpuScan(o).settleChunks(0, counting(in, reads), plan, kept)
+            .forEachRemaining(out::add);
+        assertSameBits(bits(clean), bits(out), dir + ": second evaluation");
+        assertEquals(0, reads.get(), dir + ": chunks read by the second evaluation");
+      }
+    } finally {
+      System.clearProperty("longscan.fakegpu.devices");
+    }
+  }
+
+  @Test
+  void chunksWhoseStatesFromZeroAreNotFiniteOrWhoseProductOverflowsAreRescanned() {
+    System.setProperty("longscan.fakegpu.devices", "1");
+    try {
+      float inf = Float.POSITIVE_INFINITY;
+      List<Chunk> in = List.of(
+          // fine: propagated
+          Chunk.of(0, 0, 1, new float[] {0.5f, 0.5f, 0.5f}, new float[] {1, 2, 3}),
+          // an infinite first multiplier
+          Chunk.of(0, 1, 1, new float[] {inf, 0f, 0.5f}, new float[] {1, 2, 3}),
+          // an infinite multiplier later: the last state from zero is not finite
+          Chunk.of(0, 2, 1, new float[] {0.5f, inf, 0.5f}, new float[] {1, 2, 3}),
+          // states from zero that overflow, which a negative carry would have kept finite
+          Chunk.of(0, 3, 1, new float[] {1, 1, 1, 1}, new float[] {3e38f, 3e38f, -3e38f, 1}),
+          // a product that overflows after states from zero of 0
+          Chunk.of(0, 4, 1, new float[] {1e30f, 1e30f, 1e30f}, new float[] {0, 0, 0}));
+      double[] carries = {1, 2, -3, -3e38, 1};
+      PartitionPlan plan = new PartitionPlan();
+      plan.carries = carries;
+      plan.blocks = in.size();
+      LocalStates kept = fakeGpuScan(ScanOptions.defaults()).guessChunks(0, in.iterator());
+      assertTrue(kept.propagated[0]);
+      for (int j = 1; j < in.size(); j++) {
+        assertFalse(kept.propagated[j], "chunk " + j + " propagated");
+        assertEquals(null, kept.states[j], "chunk " + j + " kept");
+      }
+      List<ChunkResult> out = new ArrayList<>();
+      fakeGpuScan(ScanOptions.defaults()).settleChunks(0, in.iterator(), plan, kept)
+          .forEachRemaining(out::add);
+      // chunk 0 propagated, the others rescanned by the backend (the stand-in's sequential one)
+      TestData.assertClose(Sequence.of(new double[] {1.5, 2.75, 4.375}), out.get(0).h(), 1e-7,
+          "propagated chunk");
+      for (int j = 1; j < in.size(); j++) {
+        Chunk c = in.get(j);
+        Sequence h = Sequence.allocate(Precision.FLOAT32, c.steps(), 1);
+        Backends.sequential().apply(c.a(), c.b(), new double[] {carries[j]},
+            ScanOptions.defaults(), h);
+        assertSameBits(bits(List.of(ChunkResult.of(0, j, h))), bits(out.subList(j, j + 1)),
+            "rescanned chunk " + j);
+      }
+      assertTrue(Float.isFinite(out.get(3).h().floatArray()[1]), "overflowed from zero only");
+    } finally {
+      System.clearProperty("longscan.fakegpu.devices");
     }
   }
 }
