@@ -246,13 +246,14 @@ public final class LongSeriesJob implements Callable<Integer> {
             Checks.seconds(genNanos).trim());
       }
       String gen = cache ? "" : "generate, ";
-      // the RDD entry point keeps its guesses by default: phase 3 settles them and generates a
-      // chunk again only where the kept first steps do not settle it
+      // the RDD entry point keeps its scans from a zero state by default: phase 3 corrects them
+      // (settles a CPU guess, propagates the carry into a GPU's) and generates a chunk again only
+      // where the kept first steps do not finish that
       boolean kept = api.equals("rdd") && Boolean.parseBoolean(
           jsc.getConf().get(LongscanConf.KEEP_STATES, "true").trim());
       out.printf(Locale.ROOT, "phases 1+2 (%s%s, carries): %s%s; phase 3 (%s, checksum): %s;"
-          + " total %s = %s%n", gen, kept ? "guess and keep" : "summarise",
-          Checks.seconds(t1 - t0).trim(), phases, kept ? "settle" : gen + "rescan",
+          + " total %s = %s%n", gen, kept ? "scan from zero and keep" : "summarise",
+          Checks.seconds(t1 - t0).trim(), phases, kept ? "correct from the carry" : gen + "rescan",
           Checks.seconds(t2 - t1).trim(), Checks.seconds(t2 - t0).trim(),
           Checks.rate(steps, t2 - t0, "steps"));
       out.printf(Locale.ROOT, "checksum of every output bit: %016x%n", checksum);

@@ -558,17 +558,15 @@ final class ChunkScan implements Serializable {
         if (ha != null) {
           Sequence a = view(ha);
           int k = a.steps();
-          int from = rev ? steps - k : 0;
-          if (k == steps
-              || Propagation.run(a, null, null, rev, true, Propagation.ones(width)) < k) {
-            Propagation.run(a, h.slice(from, from + k), carry, rev, true,
-                Propagation.ones(width));
+          Sequence head = rev ? h.slice(steps - k, steps) : h.slice(0, k);
+          if (k == steps || Propagation.propagate(a, head, carry, rev, false) < k) {
+            Propagation.propagate(a, head, carry, rev, true);
             return;
           }
         }
         Chunk c = pull(j);
         checkSame(c, h);
-        Propagation.run(c.a(), h, carry, rev, true, Propagation.ones(width));
+        Propagation.propagate(c.a(), h, carry, rev, true);
       }
 
       /** Chunk j of the partition's input, read (in order) only now that it is needed. */

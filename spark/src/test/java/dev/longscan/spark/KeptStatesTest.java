@@ -510,6 +510,16 @@ class KeptStatesTest {
       for (ScanOptions o : new ScanOptions[] {ScanOptions.defaults(), ScanOptions.reverse()}) {
         String dir = o.direction().toString();
         List<Chunk> in = new ArrayList<>(contractive(5, 31, true));
+        // chunk 0 has multipliers in [0.5, 0.999): their product never rounds to zero in float32
+        // (at the least subnormal, x·a rounds back to it), yet the carry's trace falls below
+        // the states' rounding within the kept first steps
+        Chunk c0 = in.get(0);
+        float[] slow = new float[c0.steps()];
+        SplittableRandom rs = new SplittableRandom(5);
+        for (int i = 0; i < slow.length; i++) {
+          slow[i] = (float) (0.5 + 0.499 * rs.nextDouble());
+        }
+        in.set(0, Chunk.of(0, 0, 1, slow, c0.b().floatArray()));
         // chunk 2 is a running sum (a = 1): the carry's trace never vanishes
         Chunk c2 = in.get(2);
         float[] ones = new float[c2.steps()];
@@ -563,6 +573,12 @@ class KeptStatesTest {
     }
   }
 
+  private static float[] filled(int n, float v) {
+    float[] x = new float[n];
+    java.util.Arrays.fill(x, v);
+    return x;
+  }
+
   @Test
   void chunksWhoseStatesFromZeroAreNotFiniteOrWhoseProductOverflowsAreRescanned() {
     System.setProperty("longscan.fakegpu.devices", "1");
@@ -577,8 +593,8 @@ class KeptStatesTest {
           Chunk.of(0, 2, 1, new float[] {0.5f, inf, 0.5f}, new float[] {1, 2, 3}),
           // states from zero that overflow, which a negative carry would have kept finite
           Chunk.of(0, 3, 1, new float[] {1, 1, 1, 1}, new float[] {3e38f, 3e38f, -3e38f, 1}),
-          // a product that overflows after states from zero of 0
-          Chunk.of(0, 4, 1, new float[] {1e30f, 1e30f, 1e30f}, new float[] {0, 0, 0}));
+          // a product that overflows (even in float64) after states from zero of 0
+          Chunk.of(0, 4, 1, filled(10, 3e38f), new float[10]));
       double[] carries = {1, 2, -3, -3e38, 1};
       PartitionPlan plan = new PartitionPlan();
       plan.carries = carries;
