@@ -53,7 +53,7 @@ class KeptStatesTest {
   }
 
   /** Random chunks of several series: lengths 0..maxSteps, some chunks with a = 1 throughout. */
-  private static List<Chunk> chunks(int series, int maxSteps, int width, boolean f32,
+  static List<Chunk> chunks(int series, int maxSteps, int width, boolean f32,
       long seed) {
     SplittableRandom r = new SplittableRandom(seed);
     List<Chunk> out = new ArrayList<>();
@@ -85,7 +85,7 @@ class KeptStatesTest {
   }
 
   /** The float64 reference of every chunk, each series from h0, end to end. */
-  private static List<double[]> reference(List<Chunk> chunks, int width, ScanOptions o) {
+  static List<double[]> reference(List<Chunk> chunks, int width, ScanOptions o) {
     int total = 0;
     for (Chunk c : chunks) {
       total += c.steps();
@@ -155,7 +155,7 @@ class KeptStatesTest {
   static final AtomicInteger THROWN = new AtomicInteger();
 
   /** Bits of every state of every result. */
-  private static List<long[]> bits(List<ChunkResult> out) {
+  static List<long[]> bits(List<ChunkResult> out) {
     List<long[]> all = new ArrayList<>();
     for (ChunkResult r : out) {
       double[] h = r.h().toDoubleArray();
@@ -168,7 +168,7 @@ class KeptStatesTest {
     return all;
   }
 
-  private static void assertSameBits(List<long[]> expected, List<long[]> actual, String what) {
+  static void assertSameBits(List<long[]> expected, List<long[]> actual, String what) {
     assertEquals(expected.size(), actual.size(), what);
     for (int i = 0; i < expected.size(); i++) {
       assertArrayEquals(expected.get(i), actual.get(i), what + ", chunk " + i);

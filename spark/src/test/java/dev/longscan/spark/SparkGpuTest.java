@@ -5,9 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.longscan.BackendProvider;
+import dev.longscan.ScanOptions;
+import dev.longscan.Sequence;
 import dev.longscan.TestData;
 import java.util.List;
 import java.util.ServiceLoader;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -15,8 +19,10 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
- * The Spark scan on the real GPU backend (local mode), against the CPU path: long format with
- * large blocks, and the chunked format. Skipped, saying why, where no GPU backend is usable.
+ * The Spark scan on the real GPU backend (local mode): long format with large blocks and the
+ * chunked format against the CPU path, and the RDD entry point (its scans from zero kept and
+ * propagated, and rescanned) against the float64 reference. Skipped, saying why, where no GPU
+ * backend is usable.
  */
 @Tag("gpu")
 class SparkGpuTest {
@@ -74,6 +80,49 @@ class SparkGpuTest {
     } finally {
       spark.conf().unset(LongscanConf.CHUNK_SIZE);
       spark.conf().unset(LongscanConf.BACKEND);
+    }
+  }
+
+  @Test
+  void theRddEntryPointOnTheGpuKeepsItsScansFromZeroAndMatchesTheReference() {
+    assumeGpu();
+    SparkSession spark = SparkTests.session();
+    JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+    try {
+      jsc.sc().conf().set(LongscanConf.BACKEND, "gpu");
+      int round = 0;
+      for (boolean f32 : new boolean[] {true, false}) {
+        for (int width : new int[] {1, 3}) {
+          for (ScanOptions o : new ScanOptions[] {ScanOptions.defaults(),
+              ScanOptions.reverse().withInitialState(TestData.state(width, 9))}) {
+            round++;
+            String what = (f32 ? "float32" : "float64") + " width " + width + " "
+                + o.direction();
+            List<Chunk> in = KeptStatesTest.chunks(3, 20_000, width, f32, 300 + round);
+            List<double[]> ref = KeptStatesTest.reference(in, width, o);
+            JavaRDD<Chunk> rdd = jsc.parallelize(in, 1 + round % 5).cache();
+            jsc.sc().conf().set(LongscanConf.KEEP_STATES, "true");
+            JavaRDD<ChunkResult> kept = Scans.scanChunks(rdd, width, o);
+            List<ChunkResult> out = kept.collect();
+            jsc.sc().conf().set(LongscanConf.KEEP_STATES, "false");
+            List<ChunkResult> rescanned = Scans.scanChunks(rdd, width, o).collect();
+            for (int i = 0; i < in.size(); i++) {
+              TestData.assertClose(Sequence.of(ref.get(i), width), out.get(i).h(),
+                  f32 ? 2e-4 : 1e-11, what + ", kept, chunk " + i);
+              TestData.assertClose(Sequence.of(ref.get(i), width), rescanned.get(i).h(),
+                  f32 ? 2e-4 : 1e-11, what + ", rescanned, chunk " + i);
+            }
+            // the propagation ran once: evaluating the result again gives the same bits
+            KeptStatesTest.assertSameBits(KeptStatesTest.bits(out),
+                KeptStatesTest.bits(kept.collect()), what + ", second evaluation");
+            Scans.releaseStates(kept);
+            rdd.unpersist(true);
+          }
+        }
+      }
+    } finally {
+      jsc.sc().conf().remove(LongscanConf.BACKEND);
+      jsc.sc().conf().remove(LongscanConf.KEEP_STATES);
     }
   }
 }
