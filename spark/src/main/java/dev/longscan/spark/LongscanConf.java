@@ -46,6 +46,15 @@ public final class LongscanConf {
    */
   public static final String KEEP_STATES = "spark.longscan.keepStates";
 
+  /**
+   * {@value}: long format, forward scans of {@code presorted()} input on the CPU (backend
+   * {@code auto} or {@code cpu}): phase 3 runs as an expression inside Spark's generated code,
+   * one row at a time from each partition's carry, instead of through an RDD of rows and the
+   * backend's blocks (default {@code true}; measured in docs/benchmarks.md). {@code false}: the
+   * block path, as for every other scan.
+   */
+  public static final String INLINE_PHASE3 = "spark.longscan.inlinePhase3";
+
   /** {@value}: the Spark resource name tasks take their GPU address from (default "gpu"). */
   public static final String GPU_RESOURCE = "spark.longscan.gpu.resource";
 
@@ -59,6 +68,7 @@ public final class LongscanConf {
   static final int DEFAULT_CHUNK_SIZE = 1 << 16;
   static final boolean DEFAULT_FP64_CARRIES = true;
   static final boolean DEFAULT_KEEP_STATES = true;
+  static final boolean DEFAULT_INLINE_PHASE3 = true;
   static final String DEFAULT_GPU_RESOURCE = "gpu";
   static final String DEFAULT_GPU_BACKEND = "gpu";
 
@@ -68,6 +78,7 @@ public final class LongscanConf {
     final int chunkSize;
     final boolean fp64Carries;
     final boolean keepStates;
+    final boolean inlinePhase3;
     final String gpuResource;
     final String gpuBackend;
 
@@ -87,6 +98,7 @@ public final class LongscanConf {
       chunkSize = n;
       fp64Carries = flag(conf, FP64_CARRIES, DEFAULT_FP64_CARRIES);
       keepStates = flag(conf, KEEP_STATES, DEFAULT_KEEP_STATES);
+      inlinePhase3 = flag(conf, INLINE_PHASE3, DEFAULT_INLINE_PHASE3);
       gpuResource = get(conf, GPU_RESOURCE, DEFAULT_GPU_RESOURCE).trim();
       gpuBackend = get(conf, GPU_BACKEND, DEFAULT_GPU_BACKEND).trim();
     }

@@ -337,6 +337,68 @@ final class RowScan implements Serializable {
     }
   }
 
+  /**
+   * Phase 3 of a forward scan one row at a time ({@link Phase3Expression}, inside Spark's
+   * generated code): each row's output from the state before it, h = a ⊙ h + b in float64, the
+   * partition's rows in order from its carry. The same model and coefficients as the block path;
+   * the recurrence runs row by row instead of through the backend's kernel, so results agree with
+   * the block path to rounding. This scan's columns are those of the expression's input row.
+   */
+  final class Stepper {
+    private final Reader rd = new Reader(false);
+    private final PartitionPlan plan;
+    private final int w = model.width();
+    private final double[] h = new double[w];
+    private final double[] h0;
+    private final double[] a = new double[w];
+    private final double[] b = new double[w];
+    private final Sequence as = Sequence.of(a, w);
+    private final Sequence bs = Sequence.of(b, w);
+    private boolean first = true;
+
+    Stepper(PartitionPlan plan) {
+      this.plan = plan;
+      double[] s = model.initialState();
+      h0 = s != null ? s : new double[w];
+      System.arraycopy(plan.carries, 0, h, 0, w);
+    }
+
+    /** The row's key and order columns as the tracker reads them (for checks). */
+    OrderTracker tracker() {
+      return rd.ot;
+    }
+
+    /** Reads the partition's next row (then {@link #compute} gives its output). */
+    void read(InternalRow r) {
+      StepModel.Block blk = rd.blk;
+      if (!rd.add(r)) {
+        throw new IllegalStateException("longscan: phase 3 found a null value in column '"
+            + rd.ot.error.column + "' that phase 1 did not see; the input must be"
+            + " deterministic: cache or checkpoint it before the scan");
+      }
+      if (first) {
+        blk.starts[0] = plan.firstStarts;
+        blk.prevTime = plan.firstStarts ? Double.NaN : plan.prevTime;
+        first = false;
+      }
+    }
+
+    /** The output of the row {@link #read} last. */
+    double compute() {
+      StepModel.Block blk = rd.blk;
+      model.coefficients(blk, 0, 1, as, bs);
+      boolean restart = blk.starts[0];
+      for (int c = 0; c < w; c++) {
+        h[c] = a[c] * (restart ? h0[c] : h[c]) + b[c];
+      }
+      if (blk.time != null) {
+        blk.prevTime = blk.time[0];
+      }
+      blk.len = 0;
+      return model.output(h, 0);
+    }
+  }
+
   /** Rows kept as bytes in one growing array, so a block of rows costs no object per row. */
   static final class RowBuffer {
     private byte[] data = new byte[1 << 16];

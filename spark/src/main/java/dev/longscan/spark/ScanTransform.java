@@ -280,11 +280,52 @@ public final class ScanTransform extends AbstractFunction1<Dataset<Row>, Dataset
     PartitionPlan[] plans = CarryPlan.forRows(reps, scan, st.fp64Carries);
     long t3 = System.nanoTime();
     Broadcast<PartitionPlan[]> bc = JavaSparkContext.fromSparkContext(sc).broadcast(plans);
-    JavaRDD<InternalRow> out = rows.toJavaRDD().mapPartitionsWithIndex(
-        (i, it) -> scan.apply(i, it, bc.value()[i]), true);
-    StructType outSchema = RowScan.outputSchema(sorted.schema(), new String[] {output});
-    Dataset<Row> result = SparkInternals.dataFrame(spark, out.rdd(), outSchema);
+    Dataset<Row> result;
+    if (presorted && model.direction() == Direction.FORWARD && st.inlinePhase3
+        && !backends.setting.startsWith("gpu")) {
+      // over the input planned again where that gives the same partitions, else over the
+      // very rows phase 1 read (a shuffle's output is then read, not computed, again)
+      Dataset<Row> base = SparkInternals.replannable(sorted) ? sorted
+          : SparkInternals.dataFrame(spark, rows, sorted.schema());
+      result = inlinePhase3(base, model, backends, bc, reps);
+    } else {
+      JavaRDD<InternalRow> out = rows.toJavaRDD().mapPartitionsWithIndex(
+          (i, it) -> scan.apply(i, it, bc.value()[i]), true);
+      StructType outSchema = RowScan.outputSchema(sorted.schema(), new String[] {output});
+      result = SparkInternals.dataFrame(spark, out.rdd(), outSchema);
+    }
     return new ScanResult(result, reps, t1 - t0, t2 - t1, t3 - t2, backends.setting);
+  }
+
+  /**
+   * Phase 3 as an expression over the (presorted) input itself: all of its columns and the
+   * output, computed inside Spark's generated code ({@link Phase3Expression}).
+   */
+  private Dataset<Row> inlinePhase3(Dataset<Row> sorted, StepModel model,
+      ExecutorBackends backends, Broadcast<PartitionPlan[]> bc, PartitionReport[] reps) {
+    List<String> cols = new ArrayList<>(Arrays.asList(keys));
+    if (order != null) {
+      cols.add(order);
+    }
+    cols.addAll(Arrays.asList(inputs));
+    String[] names = cols.toArray(new String[0]);
+    StructType in = Phase3Expression.inputSchema(sorted.schema(), names);
+    Columns.Value[] values = new Columns.Value[inputs.length];
+    for (int i = 0; i < inputs.length; i++) {
+      values[i] = new Columns.Value(in, inputs[i], i == 0 ? "value" : "coefficient");
+    }
+    RowScan scan = new RowScan(model, new Columns.Keys(in, keys),
+        order == null ? null : new Columns.Time(in, order), values, 1, nonFinite, backends, in);
+    List<org.apache.spark.sql.catalyst.expressions.Expression> kids = new ArrayList<>();
+    for (String c : names) {
+      kids.add(SparkInternals.expression(sorted.col(quote(c))));
+    }
+    List<Column> out = new ArrayList<>();
+    for (String f : sorted.schema().fieldNames()) {
+      out.add(sorted.col(quote(f)));
+    }
+    out.add(SparkInternals.column(new Phase3Expression(kids, scan, in, bc, reps)).as(output));
+    return sorted.select(out.toArray(new Column[0]));
   }
 
   private ScanResult runChunks(SparkSession spark, Dataset<Row> sorted, StructType schema,

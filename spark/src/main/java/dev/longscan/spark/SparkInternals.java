@@ -10,10 +10,11 @@ import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.types.StructType;
 
 /**
- * The only place that touches Spark internals: the rows of a DataFrame as an
- * {@code RDD<InternalRow>} (no conversion to {@link Row} objects, which would cost more than the
- * scan) and a DataFrame over such an RDD. Both exist in classic (non-Connect) Spark 4 as
- * {@code queryExecution().toRdd()} and {@code internalCreateDataFrame}.
+ * The only place that touches Spark internals (besides {@link Phase3Expression}, a Catalyst
+ * expression): the rows of a DataFrame as an {@code RDD<InternalRow>} (no conversion to
+ * {@link Row} objects, which would cost more than the scan), a DataFrame over such an RDD, and
+ * columns to and from Catalyst expressions. All exist in classic (non-Connect) Spark 4 as
+ * {@code queryExecution().toRdd()}, {@code internalCreateDataFrame} and {@code ExpressionUtils}.
  */
 final class SparkInternals {
   private SparkInternals() {}
@@ -34,6 +35,37 @@ final class SparkInternals {
   static Dataset<Row> dataFrame(SparkSession session, RDD<InternalRow> rows, StructType schema) {
     return ((org.apache.spark.sql.classic.SparkSession) session)
         .internalCreateDataFrame(rows, schema, false);
+  }
+
+  /**
+   * Whether planning the DataFrame again computes the same partitions with the same rows in
+   * them: nothing nondeterministic, and no shuffle (a range partitioning samples its input anew
+   * each time it is planned, and may cut it elsewhere).
+   */
+  static boolean replannable(Dataset<Row> df) {
+    org.apache.spark.sql.execution.QueryExecution qe = classic(df).queryExecution();
+    if (!qe.analyzed().deterministic()) {
+      return false;
+    }
+    return !qe.sparkPlan().exists(new scala.runtime.AbstractFunction1<
+        org.apache.spark.sql.execution.SparkPlan, Object>() {
+      @Override
+      public Object apply(org.apache.spark.sql.execution.SparkPlan p) {
+        return p instanceof org.apache.spark.sql.execution.exchange.Exchange;
+      }
+    });
+  }
+
+  /** The Catalyst expression of a column of a classic DataFrame. */
+  static org.apache.spark.sql.catalyst.expressions.Expression expression(
+      org.apache.spark.sql.Column c) {
+    return org.apache.spark.sql.classic.ExpressionUtils$.MODULE$.expression(c);
+  }
+
+  /** A column computed by a Catalyst expression. */
+  static org.apache.spark.sql.Column column(
+      org.apache.spark.sql.catalyst.expressions.Expression e) {
+    return org.apache.spark.sql.classic.ExpressionUtils$.MODULE$.column(e);
   }
 
   static boolean isLocal(SparkContext sc) {

@@ -81,6 +81,9 @@ class BackendChoiceTest {
     Dataset<Row> df = d.frame(spark, KeyedData.randomCuts(d.rows(), 6, 2));
     ScanTransform scan = Scans.affine("a", "b").key("key").orderBy("t").presorted();
     spark.conf().set(LongscanConf.CHUNK_SIZE, "50");
+    // the CPU through the same block path as the GPU (not inline, one row at a time), so that
+    // the stand-in's sequential kernel must give the same bits
+    spark.conf().set(LongscanConf.INLINE_PHASE3, "false");
     try {
       spark.conf().set(LongscanConf.BACKEND, "cpu");
       double[] cpu = d.column(df.transform(scan), "h");
@@ -94,7 +97,7 @@ class BackendChoiceTest {
           "both devices used: " + FakeGpuProvider.CALLS);
     } finally {
       for (String k : List.of(LongscanConf.CHUNK_SIZE, LongscanConf.BACKEND,
-          LongscanConf.GPU_BACKEND)) {
+          LongscanConf.GPU_BACKEND, LongscanConf.INLINE_PHASE3)) {
         spark.conf().unset(k);
       }
     }

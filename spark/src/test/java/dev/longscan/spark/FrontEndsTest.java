@@ -43,11 +43,20 @@ class FrontEndsTest {
     spark.conf().unset(LongscanConf.CHUNK_SIZE);
   }
 
+  /** Each layout, with forward scans through both phase-3 paths (inline and blocks). */
   private static void check(ScanTransform scan, String output, double[] expected) {
     for (int[] cuts : LAYOUTS) {
-      Dataset<Row> out = D.frame(spark, cuts).transform(scan.key("key").orderBy("t").presorted());
-      TestData.assertClose(expected, D.column(out, output), TOL,
-          scan.name() + " over " + (cuts.length - 1) + " partitions");
+      for (boolean inline : new boolean[] {true, false}) {
+        spark.conf().set(LongscanConf.INLINE_PHASE3, Boolean.toString(inline));
+        try {
+          Dataset<Row> out = D.frame(spark, cuts)
+              .transform(scan.key("key").orderBy("t").presorted());
+          TestData.assertClose(expected, D.column(out, output), TOL, scan.name() + " over "
+              + (cuts.length - 1) + " partitions, inline phase 3 " + inline);
+        } finally {
+          spark.conf().unset(LongscanConf.INLINE_PHASE3);
+        }
+      }
     }
   }
 

@@ -1,0 +1,145 @@
+package dev.longscan.spark;
+
+import static org.apache.spark.sql.functions.col;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.spark.SparkException;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Phase 3 of forward long-format scans of presorted input as an expression inside Spark's
+ * generated code ({@link Phase3Expression}): the same results as the block path (to rounding)
+ * under what a query does with the result afterwards (coalesce, union, limit, filters, a
+ * shuffle), over an input with a shuffle of its own (phase 3 then reads phase 1's rows), and a
+ * clear error when the input is planned into other partitions than phase 1 saw.
+ */
+class InlinePhase3Test {
+  static SparkSession spark;
+
+  @BeforeAll
+  static void start() {
+    spark = SparkTests.session();
+  }
+
+  @AfterEach
+  void defaults() {
+    spark.conf().unset(LongscanConf.INLINE_PHASE3);
+  }
+
+  /** (key, t) → output of every row of a result. */
+  private static Map<String, Double> byRow(Dataset<Row> out, String column) {
+    Map<String, Double> m = new HashMap<>();
+    for (Row r : out.select(col("key"), col("t"), col(column)).collectAsList()) {
+      m.put(r.getString(0) + "@" + r.getLong(1), r.getDouble(2));
+    }
+    return m;
+  }
+
+  private static void assertSameRows(Map<String, Double> expected, Map<String, Double> actual,
+      String what) {
+    assertEquals(expected.size(), actual.size(), what + ": rows");
+    for (Map.Entry<String, Double> e : expected.entrySet()) {
+      Double v = actual.get(e.getKey());
+      assertTrue(v != null, what + ": row " + e.getKey() + " missing");
+      assertEquals(e.getValue(), v, 1e-12 * (1 + Math.abs(e.getValue())),
+          what + ": row " + e.getKey());
+    }
+  }
+
+  @Test
+  void whatAQueryDoesWithTheResultAfterwardsKeepsEachPartitionsCarry() {
+    KeyedData d = KeyedData.random(9, 300, 5);
+    Dataset<Row> df = d.frame(spark, KeyedData.randomCuts(d.rows(), 7, 11));
+    ScanTransform scan = Scans.emaHalfLife("x", 40.0).key("key").orderBy("t").presorted();
+    spark.conf().set(LongscanConf.INLINE_PHASE3, "false");
+    Map<String, Double> blocks = byRow(df.transform(scan), "ema");
+    spark.conf().set(LongscanConf.INLINE_PHASE3, "true");
+    Dataset<Row> out = df.transform(scan);
+    assertTrue(out.queryExecution().executedPlan().toString().contains("longscan_phase3"),
+        "inline phase 3 not planned: " + out.queryExecution().executedPlan());
+    assertSameRows(blocks, byRow(out, "ema"), "as is");
+    // one task reads several of the input's partitions in turn
+    assertSameRows(blocks, byRow(out.coalesce(2), "ema"), "coalesce(2)");
+    // partitions renumbered: the second child's come after the first's
+    Dataset<Row> both = df.limit(0).withColumn("ema", col("x")).union(out);
+    assertSameRows(blocks, byRow(both, "ema"), "union");
+    // a shuffle after the scan
+    assertSameRows(blocks, byRow(out.repartition(3, col("t")), "ema"), "repartition");
+    Map<String, Double> some = byRow(out.filter(col("x").gt(0)), "ema");
+    for (Map.Entry<String, Double> e : some.entrySet()) {
+      assertEquals(blocks.get(e.getKey()), e.getValue(), 1e-12, "filter, row " + e.getKey());
+    }
+    List<Row> first = out.limit(5).collectAsList();
+    assertEquals(5, first.size());
+    List<Row> all = out.collectAsList();
+    for (int i = 0; i < 5; i++) {
+      assertEquals(all.get(i), first.get(i), "limit(5), row " + i);
+    }
+  }
+
+  @Test
+  void anInputWithAShuffleIsReadFromPhaseOnesRows() {
+    KeyedData d = KeyedData.random(7, 400, 8);
+    Dataset<Row> df = d.frame(spark, KeyedData.randomCuts(d.rows(), 3, 1))
+        .repartitionByRange(5, col("key"), col("t")).sortWithinPartitions("key", "t");
+    ScanTransform scan = Scans.cumsum("x").key("key").orderBy("t").presorted();
+    spark.conf().set(LongscanConf.INLINE_PHASE3, "false");
+    Map<String, Double> blocks = byRow(df.transform(scan), "cumsum");
+    spark.conf().set(LongscanConf.INLINE_PHASE3, "true");
+    Dataset<Row> out = df.transform(scan);
+    String plan = out.queryExecution().executedPlan().toString();
+    assertTrue(plan.contains("longscan_phase3") && plan.contains("Scan ExistingRDD"), plan);
+    assertSameRows(blocks, byRow(out, "cumsum"), "shuffled input");
+  }
+
+  static final AtomicInteger EXECUTIONS = new AtomicInteger();
+
+  @Test
+  void anInputPlannedIntoOtherPartitionsFailsPhaseThree() {
+    // partition 0 holds t = 0..9; partition 1 t = 10..19 when first computed, and begins two
+    // rows earlier each time it is computed again
+    JavaRDD<Row> rdd = JavaSparkContext.fromSparkContext(spark.sparkContext())
+        .parallelize(List.of(0, 1), 2).flatMap(p -> {
+          int from = p == 0 ? 0 : 10 - 2 * EXECUTIONS.getAndIncrement();
+          int to = p == 0 ? 10 : 20;
+          List<Row> rows = new ArrayList<>();
+          for (int i = from; i < to; i++) {
+            rows.add(org.apache.spark.sql.RowFactory.create("k", (long) i, (double) i, 1.0, 0.0,
+                0.5));
+          }
+          return rows.iterator();
+        });
+    EXECUTIONS.set(0);
+    Dataset<Row> df = spark.createDataFrame(rdd, KeyedData.SCHEMA);
+    spark.conf().set(LongscanConf.INLINE_PHASE3, "true");
+    Dataset<Row> out = df.transform(Scans.cumsum("x").key("key").orderBy("t").presorted());
+    SparkException e = assertThrows(SparkException.class, () -> out.collectAsList());
+    String m = String.valueOf(e.getCause() != null ? e.getCause().getMessage() : e.getMessage());
+    assertTrue(m.contains("first row other than phase 1's") && m.contains("partition 1"), m);
+  }
+
+  @Test
+  void reverseScansKeepTheBlockPath() {
+    KeyedData d = KeyedData.random(4, 50, 3);
+    Dataset<Row> df = d.frame(spark, KeyedData.randomCuts(d.rows(), 3, 2));
+    Dataset<Row> rev = df.transform(Scans.discountedSum("x", 0.9).key("key").orderBy("t")
+        .presorted());
+    assertTrue(!rev.queryExecution().executedPlan().toString().contains("longscan_phase3"));
+    Dataset<Row> fwd = df.transform(Scans.cumsum("x").key("key").orderBy("t").presorted());
+    assertTrue(fwd.queryExecution().executedPlan().toString().contains("longscan_phase3"));
+  }
+}
