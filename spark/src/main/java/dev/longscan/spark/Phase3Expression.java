@@ -34,8 +34,11 @@ import scala.jdk.javaapi.CollectionConverters;
  * <p>The input is planned again for phase 3, so phase 3 checks that each partition begins with
  * the row phase 1 saw first and has no more rows than phase 1 counted: a partitioning that
  * differs fails the query instead of giving wrong carries.
+ *
+ * <p>Public only because Spark's generated code calls {@link #row} and {@link #step}; not part
+ * of longscan's API (no public constructor).
  */
-final class Phase3Expression extends Expression implements Nondeterministic,
+public final class Phase3Expression extends Expression implements Nondeterministic,
     java.io.Serializable {
   private static final long serialVersionUID = 1L;
 

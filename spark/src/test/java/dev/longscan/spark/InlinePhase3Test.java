@@ -16,6 +16,7 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -33,6 +34,16 @@ class InlinePhase3Test {
   @BeforeAll
   static void start() {
     spark = SparkTests.session();
+    // fail where the generated code does not compile, instead of falling back to interpreting
+    // the expression (which gives the same results, ten times slower)
+    spark.conf().set("spark.sql.codegen.factoryMode", "CODEGEN_ONLY");
+    spark.conf().set("spark.sql.codegen.fallback", "false");
+  }
+
+  @AfterAll
+  static void stop() {
+    spark.conf().unset("spark.sql.codegen.factoryMode");
+    spark.conf().unset("spark.sql.codegen.fallback");
   }
 
   @AfterEach
