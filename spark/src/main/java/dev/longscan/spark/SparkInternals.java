@@ -47,7 +47,13 @@ final class SparkInternals {
     if (!qe.analyzed().deterministic()) {
       return false;
     }
-    return !qe.sparkPlan().exists(new scala.runtime.AbstractFunction1<
+    // the plan as it runs, shuffles included (EnsureRequirements adds them for a global sort,
+    // an aggregation or a join); under adaptive execution, the plan it starts from
+    org.apache.spark.sql.execution.SparkPlan plan = qe.executedPlan();
+    if (plan instanceof org.apache.spark.sql.execution.adaptive.AdaptiveSparkPlanExec) {
+      plan = ((org.apache.spark.sql.execution.adaptive.AdaptiveSparkPlanExec) plan).inputPlan();
+    }
+    return !plan.exists(new scala.runtime.AbstractFunction1<
         org.apache.spark.sql.execution.SparkPlan, Object>() {
       @Override
       public Object apply(org.apache.spark.sql.execution.SparkPlan p) {

@@ -105,8 +105,14 @@ class InlinePhase3Test {
   @Test
   void anInputWithAShuffleIsReadFromPhaseOnesRows() {
     KeyedData d = KeyedData.random(7, 400, 8);
-    Dataset<Row> df = d.frame(spark, KeyedData.randomCuts(d.rows(), 3, 1))
-        .repartitionByRange(5, col("key"), col("t")).sortWithinPartitions("key", "t");
+    Dataset<Row> base = d.frame(spark, KeyedData.randomCuts(d.rows(), 3, 1));
+    // an explicit range partitioning, and a global sort (its shuffle is added when planned)
+    shuffled(d, base.repartitionByRange(5, col("key"), col("t"))
+        .sortWithinPartitions("key", "t"));
+    shuffled(d, base.sort("key", "t"));
+  }
+
+  private static void shuffled(KeyedData d, Dataset<Row> df) {
     ScanTransform scan = Scans.cumsum("x").key("key").orderBy("t").presorted();
     spark.conf().set(LongscanConf.INLINE_PHASE3, "false");
     Map<String, Double> blocks = byRow(df.transform(scan), "cumsum");
