@@ -274,7 +274,7 @@ final class ChunkScan implements Serializable {
     return steps <= 1024 ? steps : Math.max(1024, Math.min(8192, steps / 8)) / 32 * 32;
   }
 
-  /** Collects the guesses of phase 1 (RDD entry point, kept states). */
+  /** Collects the states phase 1 keeps (RDD entry point, kept states). */
   private final class Keeper {
     final List<Object> states = new ArrayList<>();
     final List<Object> headA = new ArrayList<>();
@@ -284,7 +284,10 @@ final class ChunkScan implements Serializable {
     /** An array a chunk left unused: it serves the next chunk. */
     Sequence spare;
 
-    /** The chunk's summary from its guess, or null when the backend declines to guess. */
+    /**
+     * The chunk's summary from its guess, or from its apply from a zero state kept for
+     * propagation; null when neither is kept (phase 1 then reduces the chunk).
+     */
     Summary keep(Object item, Sequence a, Sequence b, Backend be, ScanOptions base) {
       Chunk c = (Chunk) item;
       ids.add(new long[] {c.series(), c.ordinal()});

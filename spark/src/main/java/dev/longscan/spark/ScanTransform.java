@@ -303,12 +303,19 @@ public final class ScanTransform extends AbstractFunction1<Dataset<Row>, Dataset
    */
   private Dataset<Row> inlinePhase3(Dataset<Row> sorted, StepModel model,
       ExecutorBackends backends, Broadcast<PartitionPlan[]> bc, PartitionReport[] reps) {
-    List<String> cols = new ArrayList<>(Arrays.asList(keys));
+    // the key, order and value columns, each once (a value column may be the order column)
+    java.util.LinkedHashMap<String, String> cols = new java.util.LinkedHashMap<>();
+    List<String> wanted = new ArrayList<>(Arrays.asList(keys));
     if (order != null) {
-      cols.add(order);
+      wanted.add(order);
     }
-    cols.addAll(Arrays.asList(inputs));
-    String[] names = cols.toArray(new String[0]);
+    wanted.addAll(Arrays.asList(inputs));
+    StructType schema = sorted.schema();
+    for (String c : wanted) {
+      String exact = schema.fields()[Columns.ordinal(schema, c, "input")].name();
+      cols.putIfAbsent(exact, exact);
+    }
+    String[] names = cols.keySet().toArray(new String[0]);
     StructType in = Phase3Expression.inputSchema(sorted.schema(), names);
     Columns.Value[] values = new Columns.Value[inputs.length];
     for (int i = 0; i < inputs.length; i++) {

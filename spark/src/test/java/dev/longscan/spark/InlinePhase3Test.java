@@ -150,6 +150,17 @@ class InlinePhase3Test {
   }
 
   @Test
+  void aValueColumnThatIsAlsoTheOrderColumn() {
+    KeyedData d = KeyedData.random(5, 60, 4);
+    Dataset<Row> df = d.frame(spark, KeyedData.randomCuts(d.rows(), 4, 6));
+    ScanTransform scan = Scans.cumsum("t").key("key").orderBy("T").presorted();
+    spark.conf().set(LongscanConf.INLINE_PHASE3, "false");
+    Map<String, Double> blocks = byRow(df.transform(scan), "cumsum");
+    spark.conf().set(LongscanConf.INLINE_PHASE3, "true");
+    assertSameRows(blocks, byRow(df.transform(scan), "cumsum"), "cumsum of the order column");
+  }
+
+  @Test
   void reverseScansKeepTheBlockPath() {
     KeyedData d = KeyedData.random(4, 50, 3);
     Dataset<Row> df = d.frame(spark, KeyedData.randomCuts(d.rows(), 3, 2));
