@@ -365,18 +365,26 @@ class KeptStatesTest {
     };
   }
 
+  /**
+   * The chunks with chunk 2 made a running sum (a = 1: the carry's trace never vanishes) and an
+   * empty chunk 5 appended.
+   */
+  private static List<Chunk> withRunningSum(List<Chunk> chunks) {
+    List<Chunk> in = new ArrayList<>(chunks);
+    Chunk c2 = in.get(2);
+    float[] ones = new float[c2.steps()];
+    java.util.Arrays.fill(ones, 1f);
+    in.set(2, Chunk.of(0, 2, 1, ones, c2.b().floatArray()));
+    in.add(Chunk.of(0, 5, 1, new float[0], new float[0]));
+    return in;
+  }
+
   @Test
   void phaseThreeReadsOnlyTheChunksItsKeptStepsCannotSettle() {
     for (ScanOptions o : new ScanOptions[] {ScanOptions.defaults(), ScanOptions.reverse()}) {
       String dir = o.direction().toString();
-      List<Chunk> in = new ArrayList<>(contractive(5, 23, true));
-      // chunk 2 is a running sum (a = 1): its settle runs past the 1024 kept first steps
-      Chunk c2 = in.get(2);
-      float[] ones = new float[c2.steps()];
-      java.util.Arrays.fill(ones, 1f);
-      in.set(2, Chunk.of(0, 2, 1, ones, c2.b().floatArray()));
-      // and an empty chunk at the end, which needs no reading either
-      in.add(Chunk.of(0, 5, 1, new float[0], new float[0]));
+      // chunk 2's settle runs past the 1024 kept first steps; the empty chunk needs no reading
+      List<Chunk> in = withRunningSum(contractive(5, 23, true));
       double[] carries = {0.5, 1.5, -2, 0.25, 3, 7};
       List<long[]> expected = expected(in, carries, o);
       LocalStates kept = cpuScan(o).guessChunks(0, in.iterator());
@@ -509,23 +517,18 @@ class KeptStatesTest {
     try {
       for (ScanOptions o : new ScanOptions[] {ScanOptions.defaults(), ScanOptions.reverse()}) {
         String dir = o.direction().toString();
-        List<Chunk> in = new ArrayList<>(contractive(5, 31, true));
+        List<Chunk> base = new ArrayList<>(contractive(5, 31, true));
         // chunk 0 has multipliers in [0.5, 0.999): their product never rounds to zero in float32
         // (at the least subnormal, x·a rounds back to it), yet the carry's trace falls below
         // the states' rounding within the kept first steps
-        Chunk c0 = in.get(0);
+        Chunk c0 = base.get(0);
         float[] slow = new float[c0.steps()];
         SplittableRandom rs = new SplittableRandom(5);
         for (int i = 0; i < slow.length; i++) {
           slow[i] = (float) (0.5 + 0.499 * rs.nextDouble());
         }
-        in.set(0, Chunk.of(0, 0, 1, slow, c0.b().floatArray()));
-        // chunk 2 is a running sum (a = 1): the carry's trace never vanishes
-        Chunk c2 = in.get(2);
-        float[] ones = new float[c2.steps()];
-        java.util.Arrays.fill(ones, 1f);
-        in.set(2, Chunk.of(0, 2, 1, ones, c2.b().floatArray()));
-        in.add(Chunk.of(0, 5, 1, new float[0], new float[0]));
+        base.set(0, Chunk.of(0, 0, 1, slow, c0.b().floatArray()));
+        List<Chunk> in = withRunningSum(base);
         double[] carries = {0.5, 1.5, -2, 0.25, 3, 7};
         PartitionPlan plan = new PartitionPlan();
         plan.carries = carries;
