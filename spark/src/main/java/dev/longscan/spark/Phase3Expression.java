@@ -42,6 +42,8 @@ public final class Phase3Expression extends Expression implements Nondeterminist
     java.io.Serializable {
   private static final long serialVersionUID = 1L;
 
+  /** Identifies this scan's phase 3 through copies of the expression (equality, caching). */
+  private final long id;
   private final List<Expression> kids;
   /** The scan over rows of the children's columns (in children order). */
   private final RowScan scan;
@@ -61,13 +63,17 @@ public final class Phase3Expression extends Expression implements Nondeterminist
 
   Phase3Expression(List<Expression> kids, RowScan scan, StructType inputs,
       Broadcast<PartitionPlan[]> plans, PartitionReport[] reports) {
-    this(kids, scan, inputs, plans, rowsOf(reports), keysOf(reports), timesL(reports),
-        timesD(reports));
+    this(NEXT_ID.incrementAndGet(), kids, scan, inputs, plans, rowsOf(reports), keysOf(reports),
+        timesL(reports), timesD(reports));
   }
 
-  private Phase3Expression(List<Expression> kids, RowScan scan, StructType inputs,
+  private static final java.util.concurrent.atomic.AtomicLong NEXT_ID =
+      new java.util.concurrent.atomic.AtomicLong();
+
+  private Phase3Expression(long id, List<Expression> kids, RowScan scan, StructType inputs,
       Broadcast<PartitionPlan[]> plans, long[] rows, Object[][] firstKeys, long[] firstTimeL,
       double[] firstTimeD) {
+    this.id = id;
     this.kids = kids;
     this.scan = scan;
     this.inputs = inputs;
@@ -212,7 +218,8 @@ public final class Phase3Expression extends Expression implements Nondeterminist
   @Override
   public Expression withNewChildrenInternal(IndexedSeq<Expression> c) {
     List<Expression> k = new ArrayList<>(CollectionConverters.asJava(c));
-    return new Phase3Expression(k, scan, inputs, plans, rows, firstKeys, firstTimeL, firstTimeD);
+    return new Phase3Expression(id, k, scan, inputs, plans, rows, firstKeys, firstTimeL,
+        firstTimeD);
   }
 
   @Override
@@ -268,17 +275,19 @@ public final class Phase3Expression extends Expression implements Nondeterminist
 
   @Override
   public boolean canEqual(Object o) {
-    return o == this;
+    return o instanceof Phase3Expression;
   }
 
+  /** The same scan's phase 3 over equal children (so Spark finds a cached result again). */
   @Override
   public boolean equals(Object o) {
-    return o == this;
+    return o instanceof Phase3Expression && ((Phase3Expression) o).id == id
+        && ((Phase3Expression) o).kids.equals(kids);
   }
 
   @Override
   public int hashCode() {
-    return System.identityHashCode(this);
+    return Long.hashCode(id) * 31 + kids.hashCode();
   }
 
   /** The schema of the children's row: their names and types, in order. */

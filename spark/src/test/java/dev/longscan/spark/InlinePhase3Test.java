@@ -1,6 +1,7 @@
 package dev.longscan.spark;
 
 import static org.apache.spark.sql.functions.col;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -158,6 +159,24 @@ class InlinePhase3Test {
     Map<String, Double> blocks = byRow(df.transform(scan), "cumsum");
     spark.conf().set(LongscanConf.INLINE_PHASE3, "true");
     assertSameRows(blocks, byRow(df.transform(scan), "cumsum"), "cumsum of the order column");
+  }
+
+  @Test
+  void aCachedResultIsFoundAgain() {
+    KeyedData d = KeyedData.random(4, 80, 9);
+    Dataset<Row> df = d.frame(spark, KeyedData.randomCuts(d.rows(), 3, 3));
+    spark.conf().set(LongscanConf.INLINE_PHASE3, "true");
+    Dataset<Row> out = df.transform(Scans.cumsum("x").key("key").orderBy("t").presorted());
+    out.cache();
+    try {
+      double[] first = d.column(out, "cumsum");
+      Dataset<Row> again = out.select(col("key"), col("t"), col("cumsum"));
+      assertTrue(again.queryExecution().withCachedData().toString().contains("InMemoryRelation"),
+          again.queryExecution().withCachedData().toString());
+      assertArrayEquals(first, d.column(out, "cumsum"), 0.0);
+    } finally {
+      out.unpersist(true);
+    }
   }
 
   @Test
