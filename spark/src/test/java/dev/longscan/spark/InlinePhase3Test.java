@@ -121,6 +121,15 @@ class InlinePhase3Test {
     for (Map.Entry<String, Double> e : some.entrySet()) {
       assertEquals(blocks.get(e.getKey()), e.getValue(), 1e-12, "filter, row " + e.getKey());
     }
+    // the output used twice above the scan: each row's value computed once, not per use
+    Map<String, Double> twice = new HashMap<>();
+    for (Row r : out.select(col("key"), col("t"), col("ema").plus(1).as("p"),
+        col("ema").multiply(2).as("q")).collectAsList()) {
+      double p = r.getDouble(2) - 1;
+      assertEquals(p, r.getDouble(3) / 2, 1e-12, "one value per row");
+      twice.put(r.getString(0) + "@" + r.getLong(1), p);
+    }
+    assertSameRows(blocks, twice, "used twice");
     List<Row> first = out.limit(5).collectAsList();
     assertEquals(5, first.size());
     List<Row> all = out.collectAsList();
