@@ -79,11 +79,8 @@ final class SingleThreadBackend extends Backend {
   @Override
   protected int doSettle(Sequence a, Sequence b, double[] carry, ScanOptions o, Sequence out) {
     Chunks.Scan job = new Chunks.Scan(a, b, out, o);
-    if (job.settled) {
-      return job.settle(0, a.steps(), carry, true);
-    }
-    doApply(a, b, carry, o, out);
-    return a.steps();
+    return job.settled ? job.settle(0, a.steps(), carry, true)
+        : super.doSettle(a, b, carry, o, out);
   }
 
   @Override

@@ -20,9 +20,11 @@ import dev.longscan.Sequence;
  * carried forward.
  *
  * <p>A chunk qualifies ({@link #qualifies}) when its last state from zero (in scan order) is
- * finite in every channel and its product is finite: a non-finite multiplier or addend, or an
- * overflow, anywhere in the chunk leaves that last state non-finite, and the correction would be
- * wrong there. A chunk that does not qualify is rescanned by its backend in phase 3.
+ * finite in every channel and its product is finite, for the correction would be wrong where a
+ * state from zero is not: an overflow, a non-finite addend, or a non-finite multiplier after the
+ * first step leaves that last state non-finite, and a non-finite first multiplier (which a
+ * backend may never multiply by the zero state) the product. A chunk that does not qualify is
+ * rescanned by its backend in phase 3.
  */
 final class Propagation {
   private Propagation() {}

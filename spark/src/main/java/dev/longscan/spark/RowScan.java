@@ -368,14 +368,13 @@ final class RowScan implements Serializable {
       return rd.ot;
     }
 
-    /** Reads the partition's next row (then {@link #compute} gives its output). */
+    /**
+     * Reads the partition's next row (then {@link #compute} gives its output). A value phase 1
+     * did not see (a null) makes the tracker, which does not check here, throw.
+     */
     void read(InternalRow r) {
       StepModel.Block blk = rd.blk;
-      if (!rd.add(r)) {
-        throw new IllegalStateException("longscan: phase 3 found a null value in column '"
-            + rd.ot.error.column + "' that phase 1 did not see; the input must be"
-            + " deterministic: cache or checkpoint it before the scan");
-      }
+      rd.add(r);
       if (first) {
         blk.starts[0] = plan.firstStarts;
         blk.prevTime = plan.firstStarts ? Double.NaN : plan.prevTime;
