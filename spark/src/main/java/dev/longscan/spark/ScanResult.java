@@ -17,10 +17,11 @@ public final class ScanResult {
   private final long phase1Nanos;
   private final long phase2Nanos;
   private final String backend;
+  private final String phase1Input;
   private final java.util.SortedSet<String> used = new java.util.TreeSet<>();
 
   ScanResult(Dataset<Row> dataset, PartitionReport[] reps, long prepareNanos, long phase1Nanos,
-      long phase2Nanos, String backend) {
+      long phase2Nanos, String backend, String phase1Input) {
     this.dataset = dataset;
     this.partitions = reps.length;
     long r = 0;
@@ -38,6 +39,7 @@ public final class ScanResult {
     this.phase1Nanos = phase1Nanos;
     this.phase2Nanos = phase2Nanos;
     this.backend = backend;
+    this.phase1Input = phase1Input;
   }
 
   /** The input's rows in (key, order) order with the output column. */
@@ -78,6 +80,15 @@ public final class ScanResult {
     return phase2Nanos;
   }
 
+  /**
+   * What phase 1 read: "column batches of (…)" (only the scan's columns, straight from a
+   * columnar source: Parquet or ORC files, cached data), "rows of (…)" (only the scan's columns),
+   * or "rows" (all of the input's columns: when phase 3 reads the same rows, see docs/spark.md).
+   */
+  public String phase1Input() {
+    return phase1Input;
+  }
+
   /** The backend setting the tasks chose from (auto, cpu, gpu, gpu:N). */
   public String backendSetting() {
     return backend;
@@ -91,7 +102,8 @@ public final class ScanResult {
   @Override
   public String toString() {
     return String.format(Locale.ROOT, "ScanResult[%d rows in %d partitions, %d summaries;"
-        + " prepare %.3f s, phase 1 %.3f s, phase 2 %.3f s; backend %s]", rows, partitions,
-        blocks, prepareNanos / 1e9, phase1Nanos / 1e9, phase2Nanos / 1e9, backend);
+        + " prepare %.3f s, phase 1 %.3f s (read %s), phase 2 %.3f s; backend %s]", rows,
+        partitions, blocks, prepareNanos / 1e9, phase1Nanos / 1e9, phase1Input,
+        phase2Nanos / 1e9, backend);
   }
 }

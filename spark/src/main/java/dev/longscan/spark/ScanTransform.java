@@ -270,10 +270,34 @@ public final class ScanTransform extends AbstractFunction1<Dataset<Row>, Dataset
     RowScan scan = new RowScan(model, k, t, values, st.chunkSize, nonFinite, backends,
         sorted.schema());
     RDD<InternalRow> rows = SparkInternals.rows(sorted);
+    boolean inline = presorted && model.direction() == Direction.FORWARD && st.inlinePhase3
+        && !backends.setting.startsWith("gpu");
+    // phase 3 inline over the input planned again where that gives the same partitions; else
+    // over the very rows phase 1 read (a shuffle's output is then read, not computed, again)
+    boolean replan = inline && SparkInternals.replannable(sorted);
+    JavaRDD<PartitionReport> phase1;
+    String read = "rows";
+    if (replan) {
+      // phase 1 reads only the columns it needs, from column batches where the plan has them
+      String[] names = neededColumns(sorted.schema());
+      Dataset<Row> needed = sorted.select(columns(names));
+      SparkInternals.Batches b = SparkInternals.batches(needed);
+      read = (b != null ? "column batches of (" : "rows of (") + String.join(", ", names) + ")";
+      if (b != null) {
+        RowScan s1 = rowScan(model, b.schema, st.chunkSize, backends);
+        phase1 = b.rdd.toJavaRDD().mapPartitionsWithIndex(
+            (i, it) -> single(s1.summarize(i, SparkInternals.Batches.rows(it))), false);
+      } else {
+        RowScan s1 = rowScan(model, needed.schema(), st.chunkSize, backends);
+        phase1 = SparkInternals.rows(needed).toJavaRDD().mapPartitionsWithIndex(
+            (i, it) -> single(s1.summarize(i, it)), false);
+      }
+    } else {
+      phase1 = rows.toJavaRDD().mapPartitionsWithIndex((i, it) -> single(scan.summarize(i, it)),
+          false);
+    }
     long t1 = System.nanoTime();
-    List<PartitionReport> list = rows.toJavaRDD()
-        .mapPartitionsWithIndex((i, it) -> single(scan.summarize(i, it)), false)
-        .collect();
+    List<PartitionReport> list = phase1.collect();
     long t2 = System.nanoTime();
     PartitionReport[] reps = list.toArray(new PartitionReport[0]);
     new Failures(reps, k, t, "order", hint).check();
@@ -281,11 +305,8 @@ public final class ScanTransform extends AbstractFunction1<Dataset<Row>, Dataset
     long t3 = System.nanoTime();
     Broadcast<PartitionPlan[]> bc = JavaSparkContext.fromSparkContext(sc).broadcast(plans);
     Dataset<Row> result;
-    if (presorted && model.direction() == Direction.FORWARD && st.inlinePhase3
-        && !backends.setting.startsWith("gpu")) {
-      // over the input planned again where that gives the same partitions, else over the
-      // very rows phase 1 read (a shuffle's output is then read, not computed, again)
-      Dataset<Row> base = SparkInternals.replannable(sorted) ? sorted
+    if (inline) {
+      Dataset<Row> base = replan ? sorted
           : SparkInternals.dataFrame(spark, rows, sorted.schema());
       result = inlinePhase3(base, model, backends, bc, reps);
     } else {
@@ -294,7 +315,7 @@ public final class ScanTransform extends AbstractFunction1<Dataset<Row>, Dataset
       StructType outSchema = RowScan.outputSchema(sorted.schema(), new String[] {output});
       result = SparkInternals.dataFrame(spark, out.rdd(), outSchema);
     }
-    return new ScanResult(result, reps, t1 - t0, t2 - t1, t3 - t2, backends.setting);
+    return new ScanResult(result, reps, t1 - t0, t2 - t1, t3 - t2, backends.setting, read);
   }
 
   /**
@@ -303,26 +324,9 @@ public final class ScanTransform extends AbstractFunction1<Dataset<Row>, Dataset
    */
   private Dataset<Row> inlinePhase3(Dataset<Row> sorted, StepModel model,
       ExecutorBackends backends, Broadcast<PartitionPlan[]> bc, PartitionReport[] reps) {
-    // the key, order and value columns, each once (a value column may be the order column)
-    java.util.LinkedHashMap<String, String> cols = new java.util.LinkedHashMap<>();
-    List<String> wanted = new ArrayList<>(Arrays.asList(keys));
-    if (order != null) {
-      wanted.add(order);
-    }
-    wanted.addAll(Arrays.asList(inputs));
-    StructType schema = sorted.schema();
-    for (String c : wanted) {
-      String exact = schema.fields()[Columns.ordinal(schema, c, "input")].name();
-      cols.putIfAbsent(exact, exact);
-    }
-    String[] names = cols.keySet().toArray(new String[0]);
+    String[] names = neededColumns(sorted.schema());
     StructType in = Phase3Expression.inputSchema(sorted.schema(), names);
-    Columns.Value[] values = new Columns.Value[inputs.length];
-    for (int i = 0; i < inputs.length; i++) {
-      values[i] = new Columns.Value(in, inputs[i], i == 0 ? "value" : "coefficient");
-    }
-    RowScan scan = new RowScan(model, new Columns.Keys(in, keys),
-        order == null ? null : new Columns.Time(in, order), values, 1, nonFinite, backends, in);
+    RowScan scan = rowScan(model, in, 1, backends);
     List<org.apache.spark.sql.catalyst.expressions.Expression> kids = new ArrayList<>();
     for (String c : names) {
       kids.add(SparkInternals.expression(sorted.col(quote(c))));
@@ -333,6 +337,43 @@ public final class ScanTransform extends AbstractFunction1<Dataset<Row>, Dataset
     }
     out.add(SparkInternals.column(new Phase3Expression(kids, scan, in, bc, reps)).as(output));
     return sorted.select(out.toArray(new Column[0]));
+  }
+
+  /**
+   * The key, order and value columns by their names in the schema, each once (a value column
+   * may be the order column).
+   */
+  private String[] neededColumns(StructType schema) {
+    java.util.LinkedHashSet<String> cols = new java.util.LinkedHashSet<>();
+    List<String> wanted = new ArrayList<>(Arrays.asList(keys));
+    if (order != null) {
+      wanted.add(order);
+    }
+    wanted.addAll(Arrays.asList(inputs));
+    for (String c : wanted) {
+      cols.add(schema.fields()[Columns.ordinal(schema, c, "input")].name());
+    }
+    return cols.toArray(new String[0]);
+  }
+
+  private static Column[] columns(String[] names) {
+    Column[] c = new Column[names.length];
+    for (int i = 0; i < names.length; i++) {
+      c[i] = functions.col(quote(names[i]));
+    }
+    return c;
+  }
+
+  /** This scan over rows of the given schema (which holds its columns). */
+  private RowScan rowScan(StepModel model, StructType schema, int chunkRows,
+      ExecutorBackends backends) {
+    Columns.Value[] values = new Columns.Value[inputs.length];
+    for (int i = 0; i < inputs.length; i++) {
+      values[i] = new Columns.Value(schema, inputs[i], i == 0 ? "value" : "coefficient");
+    }
+    return new RowScan(model, new Columns.Keys(schema, keys),
+        order == null ? null : new Columns.Time(schema, order), values, chunkRows, nonFinite,
+        backends, schema);
   }
 
   private ScanResult runChunks(SparkSession spark, Dataset<Row> sorted, StructType schema,
@@ -365,7 +406,7 @@ public final class ScanTransform extends AbstractFunction1<Dataset<Row>, Dataset
         (i, it) -> scan.applyRows(i, it, bc.value()[i]), true);
     StructType outSchema = sorted.schema().add(output, scan.outputType(), false);
     Dataset<Row> result = SparkInternals.dataFrame(spark, out.rdd(), outSchema);
-    return new ScanResult(result, reps, t1 - t0, t2 - t1, t3 - t2, backends.setting);
+    return new ScanResult(result, reps, t1 - t0, t2 - t1, t3 - t2, backends.setting, "rows");
   }
 
   static <T> Iterator<T> single(T x) {

@@ -32,6 +32,65 @@ final class SparkInternals {
     return classic(df).queryExecution().toRdd();
   }
 
+  /**
+   * The column batches a DataFrame's rows are converted from, where its physical plan is just
+   * that conversion (whole-stage code around {@code ColumnarToRowExec} over a scan that produces
+   * batches, such as vectorized Parquet or ORC files) or a scan that produces either (cached
+   * data of numeric columns), with the schema of those batches; null for any other plan. Reading rows straight from the batches skips building each row as
+   * an {@code UnsafeRow}.
+   */
+  static Batches batches(Dataset<Row> df) {
+    org.apache.spark.sql.execution.SparkPlan p = classic(df).queryExecution().executedPlan();
+    if (p instanceof org.apache.spark.sql.execution.WholeStageCodegenExec) {
+      p = ((org.apache.spark.sql.execution.WholeStageCodegenExec) p).child();
+    }
+    if (p instanceof org.apache.spark.sql.execution.ColumnarToRowExec) {
+      p = ((org.apache.spark.sql.execution.ColumnarToRowExec) p).child();
+    }
+    if (p instanceof org.apache.spark.sql.execution.InputAdapter) {
+      p = ((org.apache.spark.sql.execution.InputAdapter) p).child();
+    }
+    if (!p.supportsColumnar()) {
+      return null;
+    }
+    return new Batches(p.executeColumnar(), p.schema());
+  }
+
+  /** Column batches and their schema. */
+  static final class Batches {
+    final RDD<org.apache.spark.sql.vectorized.ColumnarBatch> rdd;
+    final StructType schema;
+
+    Batches(RDD<org.apache.spark.sql.vectorized.ColumnarBatch> rdd, StructType schema) {
+      this.rdd = rdd;
+      this.schema = schema;
+    }
+
+    /** The rows of a partition's batches, in order (one reused row object: read, then next). */
+    static java.util.Iterator<InternalRow> rows(
+        java.util.Iterator<org.apache.spark.sql.vectorized.ColumnarBatch> it) {
+      return new java.util.Iterator<InternalRow>() {
+        java.util.Iterator<InternalRow> cur = java.util.Collections.emptyIterator();
+
+        @Override
+        public boolean hasNext() {
+          while (!cur.hasNext() && it.hasNext()) {
+            cur = it.next().rowIterator();
+          }
+          return cur.hasNext();
+        }
+
+        @Override
+        public InternalRow next() {
+          if (!hasNext()) {
+            throw new java.util.NoSuchElementException();
+          }
+          return cur.next();
+        }
+      };
+    }
+  }
+
   static Dataset<Row> dataFrame(SparkSession session, RDD<InternalRow> rows, StructType schema) {
     return ((org.apache.spark.sql.classic.SparkSession) session)
         .internalCreateDataFrame(rows, schema, false);

@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.longscan.OrderException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -21,6 +23,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Phase 3 of forward long-format scans of presorted input as an expression inside Spark's
@@ -247,5 +250,93 @@ class InlinePhase3Test {
     assertTrue(!inline(rev));
     Dataset<Row> fwd = df.transform(Scans.cumsum("x").key("key").orderBy("t").presorted());
     assertTrue(inline(fwd));
+  }
+
+  /** Cumulative sums per key and the half-life EMA per key, sequentially in float64. */
+  private static double[][] reference(KeyedData d, double halfLife) {
+    double[] sum = new double[d.rows()];
+    double[] ema = new double[d.rows()];
+    for (int i = 0; i < d.rows(); i++) {
+      if (d.starts[i]) {
+        sum[i] = d.x[i];
+        ema[i] = d.x[i];
+      } else {
+        sum[i] = sum[i - 1] + d.x[i];
+        double a = Math.exp(-Math.log(2) * (d.t[i] - d.t[i - 1]) / halfLife);
+        ema[i] = a * ema[i - 1] + (1 - a) * d.x[i];
+      }
+    }
+    return new double[][] {sum, ema};
+  }
+
+  /** The output column of a result in row order, its t column checked against the data's. */
+  private static double[] outputs(KeyedData d, Dataset<Row> out, String column) {
+    List<Row> rows = out.select(col("t"), col(column)).collectAsList();
+    assertEquals(d.rows(), rows.size(), "rows");
+    double[] v = new double[rows.size()];
+    for (int i = 0; i < v.length; i++) {
+      assertEquals(d.t[i], rows.get(i).getLong(0), "t of row " + i);
+      v[i] = rows.get(i).getDouble(1);
+    }
+    return v;
+  }
+
+  @Test
+  void phaseOneReadsOnlyTheScansColumnsFromColumnBatches(@TempDir Path dir) {
+    KeyedData d = KeyedData.random(11, 400, 21);
+    double[][] ref = reference(d, 25.0);
+    // one Parquet file in (key, t) order, small row groups, read back in several splits
+    String path = dir.resolve("ticks").toString();
+    d.frame(spark, new int[] {0, d.rows()}).write().option("parquet.block.size", "4096")
+        .parquet(path);
+    spark.conf().set("spark.sql.files.maxPartitionBytes", "6000");
+    spark.conf().set("spark.sql.files.openCostInBytes", "0");
+    try {
+      Dataset<Row> files = spark.read().parquet(path);
+      // cached data is read as column batches when all its columns are numeric
+      Dataset<Row> cached = d.frame(spark, KeyedData.randomCuts(d.rows(), 6, 4))
+          .withColumn("key", org.apache.spark.sql.functions.expr("cast(substring(key, 2) as long)"))
+          .cache();
+      for (Dataset<Row> df : List.of(files, cached)) {
+        assertTrue(df.rdd().getNumPartitions() >= 3, "partitions: " + df.rdd().getNumPartitions());
+        ScanResult sum = Scans.cumsum("x").key("key").orderBy("t").presorted().run(df);
+        ScanResult ema = Scans.emaHalfLife("x", 25.0).key("key").orderBy("t").presorted()
+            .output("ema").run(df.withColumn("extra", col("a").plus(1)));
+        for (ScanResult r : List.of(sum, ema)) {
+          assertEquals("column batches of (key, t, x)", r.phase1Input(), df.queryExecution()
+              .executedPlan().toString());
+          assertTrue(r.toString().contains("read column batches of (key, t, x)"), r.toString());
+        }
+        assertArrayEquals(ref[0], outputs(d, sum.dataset(), "cumsum"), 1e-9);
+        assertArrayEquals(ref[1], outputs(d, ema.dataset(), "ema"), 1e-12);
+        assertEquals(8, ema.dataset().columns().length, "the input's columns, extra and the output");
+      }
+      cached.unpersist(true);
+      // a row-based input: only the scan's columns, as rows
+      ScanResult rows = Scans.cumsum("x").key("key").orderBy("t").presorted()
+          .run(d.frame(spark, KeyedData.randomCuts(d.rows(), 5, 8)));
+      assertEquals("rows of (key, t, x)", rows.phase1Input());
+      assertArrayEquals(ref[0], d.column(rows.dataset(), "cumsum"), 1e-9);
+    } finally {
+      spark.conf().unset("spark.sql.files.maxPartitionBytes");
+      spark.conf().unset("spark.sql.files.openCostInBytes");
+    }
+  }
+
+  @Test
+  void badRowsReadFromColumnBatchesAreNamed(@TempDir Path dir) {
+    List<Row> rows = new ArrayList<>();
+    for (int i = 0; i < 50; i++) {
+      // key k1's 31st row repeats the time stamp before it
+      rows.add(org.apache.spark.sql.RowFactory.create(i < 20 ? "k0" : "k1",
+          (long) (i == 50 - 19 ? i - 1 : i), (double) i, 1.0, 0.0, 0.5));
+    }
+    String path = dir.resolve("bad").toString();
+    spark.createDataFrame(rows, KeyedData.SCHEMA).coalesce(1).write().parquet(path);
+    Dataset<Row> df = spark.read().parquet(path);
+    OrderException e = assertThrows(OrderException.class,
+        () -> Scans.cumsum("x").key("key").orderBy("t").presorted().run(df));
+    assertTrue(e.getMessage().contains("column 't'") && e.getMessage().contains("found 30 twice"
+        + " (a duplicate) at rows 10 and 11 of key key='k1' (row 31 of the input"), e.getMessage());
   }
 }
