@@ -115,6 +115,11 @@ public final class Filters {
     return backend.scan(a, b, options(segmentStarts));
   }
 
+  /** The decay exp(−ln 2 · gap / halfLife) of one gap: the a_t of {@link #decayCoefficients}. */
+  public static double decay(double gap, double halfLife) {
+    return Math.exp(-LN2 * gap / halfLife);
+  }
+
   /**
    * Decay a_t = exp(−ln 2 · Δt / halfLife) into every channel of {@code a}, Δt = times[t] −
    * times[t−1]; a_t = 0 where a series starts: at {@code starts[startsOffset + t]}, or at t = 0
@@ -146,7 +151,7 @@ public final class Filters {
               + prev + " at step " + (t - 1) + " then " + tau + " at step " + t
               + (tau == prev ? " (duplicate)" : ""), t);
         }
-        decay = Math.exp(-LN2 * (tau - prev) / halfLife);
+        decay = decay(tau - prev, halfLife);
       }
       for (int c = 0, i = t * w; c < w; c++) {
         a.put(i + c, decay);

@@ -144,17 +144,16 @@ public final class Phase3Expression extends Expression implements Nondeterminist
     } else if (seen == rows[partition]) {
       throw mismatch("more rows than the " + rows[partition] + " phase 1 counted");
     }
-    stepper.read(row);
+    double out = stepper.step(row);
     if (seen++ == 0) {
-      OrderTracker ot = stepper.tracker();
       boolean sameTime = scan.time == null || (scan.time.integral
-          ? ot.timeL == firstTimeL[partition]
-          : Double.compare(ot.timeD, firstTimeD[partition]) == 0);
+          ? stepper.timeL == firstTimeL[partition]
+          : Double.compare(stepper.timeD, firstTimeD[partition]) == 0);
       if (!sameTime || !scan.keys.same(row, firstKeys[partition])) {
         throw mismatch("a first row other than phase 1's");
       }
     }
-    return stepper.compute();
+    return out;
   }
 
   private IllegalStateException mismatch(String what) {

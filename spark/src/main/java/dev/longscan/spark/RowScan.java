@@ -340,61 +340,90 @@ final class RowScan implements Serializable {
   /**
    * Phase 3 of a forward scan one row at a time ({@link Phase3Expression}, inside Spark's
    * generated code): each row's output from the state before it, h = a ⊙ h + b in float64, the
-   * partition's rows in order from its carry. The same model and coefficients as the block path;
-   * the recurrence runs row by row instead of through the backend's kernel, so results agree with
-   * the block path to rounding. This scan's columns are those of the expression's input row.
+   * partition's rows in order from its carry. The same model as the block path, its coefficients
+   * row by row ({@link StepModel#rowCoefficients}, the same bits); the recurrence runs row by row
+   * instead of through the backend's kernel, so results agree with the block path to rounding.
+   * Phase 1 checked the rows, so this only notices values that became null or non-finite since
+   * (the input changed) and fails. This scan's columns are those of the expression's input row.
    */
   final class Stepper {
-    private final Reader rd = new Reader(false);
     private final PartitionPlan plan;
     private final int w = model.width();
     private final double[] h = new double[w];
     private final double[] h0;
     private final double[] a = new double[w];
     private final double[] b = new double[w];
-    private final Sequence as = Sequence.of(a, w);
-    private final Sequence bs = Sequence.of(b, w);
-    private boolean first = true;
+    private final double[] in = new double[values.length];
+    /** The key of the row before (null before the first row). */
+    private Object[] key;
+    private double before;
+    /** Rows stepped so far. */
+    private long rows;
+    /** The order value of the row stepped last, as a long (integral columns) and a double. */
+    long timeL;
+    double timeD = Double.NaN;
 
     Stepper(PartitionPlan plan) {
       this.plan = plan;
       double[] s = model.initialState();
       h0 = s != null ? s : new double[w];
       System.arraycopy(plan.carries, 0, h, 0, w);
+      before = plan.firstStarts ? Double.NaN : plan.prevTime;
     }
 
-    /** The row's key and order columns as the tracker reads them (for checks). */
-    OrderTracker tracker() {
-      return rd.ot;
-    }
-
-    /**
-     * Reads the partition's next row (then {@link #compute} gives its output). A value phase 1
-     * did not see (a null) makes the tracker, which does not check here, throw.
-     */
-    void read(InternalRow r) {
-      StepModel.Block blk = rd.blk;
-      rd.add(r);
-      if (first) {
-        blk.starts[0] = plan.firstStarts;
-        blk.prevTime = plan.firstStarts ? Double.NaN : plan.prevTime;
-        first = false;
+    /** The output of the partition's next row. */
+    double step(InternalRow r) {
+      boolean starts;
+      if (keys.present()) {
+        int nk = keys.firstNull(r);
+        if (nk >= 0) {
+          throw changed(keys.cols[nk].name, "null");
+        }
+        if (key == null) {
+          starts = plan.firstStarts;
+          key = keys.snapshot(r);
+        } else if (keys.same(r, key)) {
+          starts = false;
+        } else {
+          starts = true;
+          key = keys.snapshot(r);
+        }
+      } else {
+        starts = rows == 0 && plan.firstStarts;
       }
-    }
-
-    /** The output of the row {@link #read} last. */
-    double compute() {
-      StepModel.Block blk = rd.blk;
-      model.coefficients(blk, 0, 1, as, bs);
-      boolean restart = blk.starts[0];
+      if (time != null) {
+        if (time.isNull(r)) {
+          throw changed(time.name, "null");
+        }
+        if (time.integral) {
+          timeL = time.getLong(r);
+          timeD = timeL;
+        } else {
+          timeD = time.getDouble(r);
+          if (!Double.isFinite(timeD)) {
+            throw changed(time.name, Double.toString(timeD));
+          }
+        }
+      }
+      for (int k = 0; k < in.length; k++) {
+        if (values[k].isNull(r)) {
+          throw changed(values[k].name, "null");
+        }
+        in[k] = values[k].get(r);
+      }
+      model.rowCoefficients(in, timeD, starts, starts ? Double.NaN : before, a, b);
       for (int c = 0; c < w; c++) {
-        h[c] = a[c] * (restart ? h0[c] : h[c]) + b[c];
+        h[c] = a[c] * (starts ? h0[c] : h[c]) + b[c];
       }
-      if (blk.time != null) {
-        blk.prevTime = blk.time[0];
-      }
-      blk.len = 0;
+      before = timeD;
+      rows++;
       return model.output(h, 0);
+    }
+
+    private IllegalStateException changed(String column, String found) {
+      return new IllegalStateException("longscan: row " + rows + " of a partition changed between"
+          + " phase 1 and phase 3 (" + column + " is now " + found + "); the input must be"
+          + " deterministic: cache or checkpoint it before the scan");
     }
   }
 

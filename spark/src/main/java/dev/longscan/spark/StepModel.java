@@ -50,6 +50,15 @@ abstract class StepModel implements Serializable {
    */
   abstract void coefficients(Block blk, int from, int to, Sequence a, Sequence b);
 
+  /**
+   * The coefficients of one row into {@code a[0, width)} and {@code b[0, width)}: the same
+   * formulas, and bits, as {@link #coefficients} for that row. {@code in[k]} are its inputs,
+   * {@code t} its order value, {@code starts} whether it begins a series, and {@code before} the
+   * order value of the row before it (NaN when it begins a series or has no row before it).
+   */
+  abstract void rowCoefficients(double[] in, double t, boolean starts, double before, double[] a,
+      double[] b);
+
   /** The output value of a row from its state {@code h[off, off + width)}. */
   double output(double[] h, int off) {
     return h[off];
@@ -133,6 +142,13 @@ abstract class StepModel implements Serializable {
     }
 
     @Override
+    void rowCoefficients(double[] in, double t, boolean starts, double before, double[] a,
+        double[] b) {
+      a[0] = in[0];
+      b[0] = in[1];
+    }
+
+    @Override
     void coefficients(Block blk, int from, int to, Sequence a, Sequence b) {
       double[] ad = a.doubleArray();
       double[] bd = b.doubleArray();
@@ -159,6 +175,13 @@ abstract class StepModel implements Serializable {
     @Override
     int inputs() {
       return 1;
+    }
+
+    @Override
+    void rowCoefficients(double[] in, double t, boolean starts, double before, double[] a,
+        double[] b) {
+      a[0] = starts ? 0.0 : 1.0 - alpha;
+      b[0] = starts ? in[0] : alpha * in[0];
     }
 
     @Override
@@ -194,6 +217,13 @@ abstract class StepModel implements Serializable {
     @Override
     boolean needsTime() {
       return true;
+    }
+
+    @Override
+    void rowCoefficients(double[] in, double t, boolean starts, double before, double[] a,
+        double[] b) {
+      a[0] = starts || Double.isNaN(before) ? 0.0 : Filters.decay(t - before, halfLife);
+      b[0] = (1.0 - a[0]) * in[0];
     }
 
     @Override
@@ -245,6 +275,17 @@ abstract class StepModel implements Serializable {
     }
 
     @Override
+    void rowCoefficients(double[] in, double t, boolean starts, double before, double[] a,
+        double[] b) {
+      double d = !needsTime() ? 1.0 - alpha
+          : starts || Double.isNaN(before) ? 0.0 : Filters.decay(t - before, halfLife);
+      a[0] = d;
+      a[1] = d;
+      b[0] = in[0];
+      b[1] = 1.0;
+    }
+
+    @Override
     void coefficients(Block blk, int from, int to, Sequence a, Sequence b) {
       if (needsTime()) {
         Filters.decayCoefficients(blk.time, from, halfLife, blk.starts, from,
@@ -288,6 +329,13 @@ abstract class StepModel implements Serializable {
     }
 
     @Override
+    void rowCoefficients(double[] in, double t, boolean starts, double before, double[] a,
+        double[] b) {
+      a[0] = d;
+      b[0] = c * in[0];
+    }
+
+    @Override
     void coefficients(Block blk, int from, int to, Sequence a, Sequence b) {
       a.fill(d);
       double[] bd = b.doubleArray();
@@ -325,6 +373,13 @@ abstract class StepModel implements Serializable {
     @Override
     Direction direction() {
       return Direction.REVERSE;
+    }
+
+    @Override
+    void rowCoefficients(double[] in, double t, boolean starts, double before, double[] a,
+        double[] b) {
+      a[0] = gammaColumn ? in[1] : gamma;
+      b[0] = in[0];
     }
 
     @Override
@@ -368,6 +423,13 @@ abstract class StepModel implements Serializable {
     @Override
     double[] initialState() {
       return product ? new double[] {1.0} : null;
+    }
+
+    @Override
+    void rowCoefficients(double[] in, double t, boolean starts, double before, double[] a,
+        double[] b) {
+      a[0] = product ? in[0] : 1.0;
+      b[0] = product ? 0.0 : in[0];
     }
 
     @Override
