@@ -27,6 +27,7 @@ import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 import org.apache.spark.sql.types.TimestampNTZType;
 import org.apache.spark.sql.types.TimestampType;
+import org.apache.spark.sql.vectorized.ColumnVector;
 import org.apache.spark.unsafe.types.UTF8String;
 
 /**
@@ -137,6 +138,48 @@ final class Columns {
       return r.isNullAt(ordinal);
     }
 
+    boolean isDecimal() {
+      return kind == 6;
+    }
+
+    /** Rows [0, n) of the column as doubles into out (not for decimals). */
+    void read(ColumnVector v, int n, double[] out) {
+      switch (kind) {
+        case 0:
+          for (int i = 0; i < n; i++) {
+            out[i] = v.getDouble(i);
+          }
+          break;
+        case 1:
+          for (int i = 0; i < n; i++) {
+            out[i] = v.getFloat(i);
+          }
+          break;
+        case 2:
+          for (int i = 0; i < n; i++) {
+            out[i] = v.getLong(i);
+          }
+          break;
+        case 3:
+          for (int i = 0; i < n; i++) {
+            out[i] = v.getInt(i);
+          }
+          break;
+        case 4:
+          for (int i = 0; i < n; i++) {
+            out[i] = v.getShort(i);
+          }
+          break;
+        case 5:
+          for (int i = 0; i < n; i++) {
+            out[i] = v.getByte(i);
+          }
+          break;
+        default:
+          throw new IllegalStateException("decimal column " + name + " read in bulk");
+      }
+    }
+
     double get(InternalRow r) {
       switch (kind) {
         case 0:
@@ -231,6 +274,44 @@ final class Columns {
           return r.getShort(ordinal);
         default:
           return r.getByte(ordinal);
+      }
+    }
+
+    /** Rows [0, n) of the column: integral kinds as longs into l, the others as doubles into d. */
+    void read(ColumnVector v, int n, long[] l, double[] d) {
+      switch (kind) {
+        case 0:
+        case 5:
+        case 6:
+          for (int i = 0; i < n; i++) {
+            l[i] = v.getLong(i);
+          }
+          break;
+        case 1:
+        case 4:
+          for (int i = 0; i < n; i++) {
+            l[i] = v.getInt(i);
+          }
+          break;
+        case 2:
+          for (int i = 0; i < n; i++) {
+            l[i] = v.getShort(i);
+          }
+          break;
+        case 3:
+          for (int i = 0; i < n; i++) {
+            l[i] = v.getByte(i);
+          }
+          break;
+        case 7:
+          for (int i = 0; i < n; i++) {
+            d[i] = v.getDouble(i);
+          }
+          break;
+        default:
+          for (int i = 0; i < n; i++) {
+            d[i] = v.getFloat(i);
+          }
       }
     }
 
@@ -329,6 +410,31 @@ final class Columns {
     LongKey(String name, int ordinal, int width) {
       super(name, ordinal);
       this.width = width;
+    }
+
+    /** Rows [0, n) of the column as longs into out. */
+    void read(ColumnVector v, int n, long[] out) {
+      switch (width) {
+        case 0:
+          for (int i = 0; i < n; i++) {
+            out[i] = v.getLong(i);
+          }
+          break;
+        case 1:
+          for (int i = 0; i < n; i++) {
+            out[i] = v.getInt(i);
+          }
+          break;
+        case 2:
+          for (int i = 0; i < n; i++) {
+            out[i] = v.getShort(i);
+          }
+          break;
+        default:
+          for (int i = 0; i < n; i++) {
+            out[i] = v.getByte(i);
+          }
+      }
     }
 
     private long get(InternalRow r) {

@@ -29,6 +29,15 @@ final class OrderTracker {
   /** Set when {@link #accept} returns false while checking. */
   DataError error;
 
+  // the fast lane (peek): rows of a column batch read into arrays, integral keys as longs
+  /** {@link #key} as longs, and the key array they were read from. */
+  private long[] keyLongs;
+  private Object[] keyLongsOf;
+  private boolean peekStarts;
+  private long peekL;
+  private double peekD;
+  private long[] peekKey;
+
   OrderTracker(Columns.Keys keys, Columns.Time time, boolean check) {
     this.keys = keys;
     this.time = time;
@@ -96,6 +105,89 @@ final class OrderTracker {
     }
     starts = s;
     return true;
+  }
+
+  /**
+   * The fast lane: whether row i of a batch read into arrays (integral keys, or none) is one
+   * {@link #accept} would take without error and is not the partition's first — its keys not
+   * below the row before's, its order value increasing within a key when checking and finite.
+   * If so, {@link #acceptPeeked} takes it; if not, nothing changed, and the caller hands the row
+   * to {@link #accept}, which decides (and names errors) as for every row.
+   */
+  boolean peek(Columnar col, int i) {
+    if (!hasPrev) {
+      return false;
+    }
+    long[][] ks = col.keys;
+    boolean s = false;
+    if (ks.length > 0) {
+      if (keyLongsOf != key) {
+        keyLongs = new long[ks.length];
+        peekKey = new long[ks.length];
+        for (int c = 0; c < ks.length; c++) {
+          keyLongs[c] = (Long) key[c];
+        }
+        keyLongsOf = key;
+      }
+      int cmp = 0;
+      for (int c = 0; c < ks.length && cmp == 0; c++) {
+        cmp = Long.compare(ks[c][i], keyLongs[c]);
+      }
+      if (cmp < 0) {
+        return false;
+      }
+      s = cmp > 0;
+    }
+    if (time != null) {
+      long tl = 0;
+      double td;
+      if (time.integral) {
+        tl = col.timeL[i];
+        td = tl;
+      } else {
+        td = col.timeD[i];
+        if (!Double.isFinite(td)) {
+          return false;
+        }
+      }
+      if (check && !s && (time.integral ? tl <= timeL : !(td > timeD))) {
+        return false;
+      }
+      peekL = tl;
+      peekD = td;
+    }
+    if (s) {
+      for (int c = 0; c < ks.length; c++) {
+        peekKey[c] = ks[c][i];
+      }
+    }
+    peekStarts = s;
+    return true;
+  }
+
+  /** Takes the row {@link #peek} vouched for (then {@link #commit}, as after accept). */
+  void acceptPeeked() {
+    if (peekStarts) {
+      if (inFirstRun) {
+        firstRunLength = rows;
+      }
+      inFirstRun = false;
+      run = 0;
+      Object[] k = new Object[peekKey.length];
+      for (int c = 0; c < k.length; c++) {
+        k[c] = peekKey[c];
+      }
+      long[] t = keyLongs;
+      keyLongs = peekKey;
+      peekKey = t;
+      key = k;
+      keyLongsOf = k;
+    }
+    if (time != null) {
+      timeL = peekL;
+      timeD = peekD;
+    }
+    starts = peekStarts;
   }
 
   /** Call after the rest of the row was read without error. */

@@ -18,6 +18,7 @@ import org.apache.spark.sql.catalyst.expressions.UnsafeRow;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
+import org.apache.spark.sql.vectorized.ColumnarBatch;
 import org.apache.spark.unsafe.Platform;
 
 /**
@@ -78,6 +79,32 @@ final class RowScan implements Serializable {
       blk = new StepModel.Block(values.length, chunkRows + 1, time != null);
     }
 
+    /**
+     * Adds row i of the batch {@code col} read last, if the fast lane vouches for it and its
+     * values are good; returns false, having changed nothing, otherwise.
+     */
+    boolean add(Columnar col, int i) {
+      if (!ot.peek(col, i)) {
+        return false;
+      }
+      int slot = blk.len;
+      for (int k = 0; k < values.length; k++) {
+        double x = col.values[k][i];
+        if (check && policy == NonFinitePolicy.REJECT && !Double.isFinite(x)) {
+          return false;
+        }
+        blk.in[k][slot] = x;
+      }
+      ot.acceptPeeked();
+      if (time != null) {
+        blk.time[slot] = ot.timeD;
+      }
+      blk.starts[slot] = ot.starts;
+      blk.len = slot + 1;
+      ot.commit();
+      return true;
+    }
+
     /** Adds r at slot blk.len; returns false (with ot.error set) when the row is bad. */
     boolean add(InternalRow r) {
       if (!ot.accept(r)) {
@@ -109,23 +136,61 @@ final class RowScan implements Serializable {
 
   /** Phase 1: the partition's block summaries, boundary facts and first error. */
   PartitionReport summarize(int partition, Iterator<InternalRow> rows) {
-    PartitionReport rep = new PartitionReport(partition);
-    Backend be = backends.forTask(partition);
-    rep.backend = be.describe();
-    int w = model.width();
-    boolean rev = reverse();
-    ScanOptions base = options();
-    Reader rd = new Reader(true);
-    StepModel.Block blk = rd.blk;
-    double[] a = new double[(chunkRows + 1) * w];
-    double[] b = new double[(chunkRows + 1) * w];
-    List<Summary> sums = new ArrayList<>();
+    Phase1 p = new Phase1(partition);
     while (rows.hasNext()) {
-      InternalRow r = rows.next();
-      if (!rd.add(r)) {
-        rep.error = rd.ot.error;
-        return rep;
+      if (!p.rd.add(rows.next())) {
+        return p.failed();
       }
+      p.took();
+    }
+    return p.finish();
+  }
+
+  /**
+   * Phase 1 over column batches ({@link SparkInternals#batches}) of this scan's schema: the same
+   * report as {@link #summarize} over their rows. A batch whose columns hold no nulls is read
+   * column by column into arrays (integral keys, numbers other than decimals), and each of its
+   * rows that the {@link OrderTracker#peek fast lane} vouches for is taken from them; every other
+   * row goes through the checks of {@link #summarize}, as a row of the batch.
+   */
+  PartitionReport summarizeBatches(int partition, Iterator<ColumnarBatch> batches) {
+    Phase1 p = new Phase1(partition);
+    Columnar col = Columnar.eligible(keys, time, values) ? new Columnar(keys, time, values)
+        : null;
+    while (batches.hasNext()) {
+      ColumnarBatch cb = batches.next();
+      int n = cb.numRows();
+      boolean bulk = col != null && col.read(cb);
+      for (int i = 0; i < n; i++) {
+        if (!(bulk && p.rd.add(col, i) || p.rd.add(cb.getRow(i)))) {
+          return p.failed();
+        }
+        p.took();
+      }
+    }
+    return p.finish();
+  }
+
+  /** One partition's phase 1: rows go into blocks, full blocks into summaries. */
+  private final class Phase1 {
+    final PartitionReport rep;
+    final Backend be;
+    final boolean rev = reverse();
+    final ScanOptions base = options();
+    final Reader rd = new Reader(true);
+    final StepModel.Block blk = rd.blk;
+    final double[] a = new double[(chunkRows + 1) * model.width()];
+    final double[] b = new double[(chunkRows + 1) * model.width()];
+    final List<Summary> sums = new ArrayList<>();
+
+    Phase1(int partition) {
+      rep = new PartitionReport(partition);
+      be = backends.forTask(partition);
+      rep.backend = be.describe();
+    }
+
+    /** After the reader took a row. */
+    void took() {
       OrderTracker ot = rd.ot;
       if (ot.rows == 1) {
         rep.firstKey = ot.key;
@@ -143,29 +208,38 @@ final class RowScan implements Serializable {
         blk.shift(chunkRows);
       }
     }
-    OrderTracker ot = rd.ot;
-    rep.rows = ot.rows;
-    if (ot.rows == 0) {
-      rep.blocks = new Summary[0];
+
+    /** The report of a partition with a bad row (the reader said which). */
+    PartitionReport failed() {
+      rep.error = rd.ot.error;
       return rep;
     }
-    int n = blk.len;
-    if (rev) {
-      rep.entryIn = inputsAt(blk, n - 1);
-      rep.entryTime = time != null ? blk.time[n - 1] : Double.NaN;
-      // the last row's own start flag is known here unless it is the partition's only row
-      rep.entryStarts = ot.rows > 1 && blk.starts[n - 1];
-      sums.add(reduce(be, base, blk, a, b, 0, n - 1));
-    } else {
-      sums.add(reduce(be, base, blk, a, b, sums.isEmpty() ? 1 : 0, n));
+
+    PartitionReport finish() {
+      OrderTracker ot = rd.ot;
+      rep.rows = ot.rows;
+      if (ot.rows == 0) {
+        rep.blocks = new Summary[0];
+        return rep;
+      }
+      int n = blk.len;
+      if (rev) {
+        rep.entryIn = inputsAt(blk, n - 1);
+        rep.entryTime = time != null ? blk.time[n - 1] : Double.NaN;
+        // the last row's own start flag is known here unless it is the partition's only row
+        rep.entryStarts = ot.rows > 1 && blk.starts[n - 1];
+        sums.add(reduce(be, base, blk, a, b, 0, n - 1));
+      } else {
+        sums.add(reduce(be, base, blk, a, b, sums.isEmpty() ? 1 : 0, n));
+      }
+      rep.blocks = sums.toArray(new Summary[0]);
+      rep.lastKey = ot.key;
+      rep.lastTimeL = ot.timeL;
+      rep.lastTimeD = ot.timeD;
+      rep.lastRun = ot.run;
+      rep.firstRun = ot.firstRun();
+      return rep;
     }
-    rep.blocks = sums.toArray(new Summary[0]);
-    rep.lastKey = ot.key;
-    rep.lastTimeL = ot.timeL;
-    rep.lastTimeD = ot.timeD;
-    rep.lastRun = ot.run;
-    rep.firstRun = ot.firstRun();
-    return rep;
   }
 
   private static double[] inputsAt(StepModel.Block blk, int i) {

@@ -286,7 +286,7 @@ public final class ScanTransform extends AbstractFunction1<Dataset<Row>, Dataset
       if (b != null) {
         RowScan s1 = rowScan(model, b.schema, st.chunkSize, backends);
         phase1 = b.rdd.toJavaRDD().mapPartitionsWithIndex(
-            (i, it) -> single(s1.summarize(i, SparkInternals.Batches.rows(it))), false);
+            (i, it) -> single(s1.summarizeBatches(i, it)), false);
       } else {
         RowScan s1 = rowScan(model, needed.schema(), st.chunkSize, backends);
         phase1 = SparkInternals.rows(needed).toJavaRDD().mapPartitionsWithIndex(

@@ -65,30 +65,6 @@ final class SparkInternals {
       this.rdd = rdd;
       this.schema = schema;
     }
-
-    /** The rows of a partition's batches, in order (one reused row object: read, then next). */
-    static java.util.Iterator<InternalRow> rows(
-        java.util.Iterator<org.apache.spark.sql.vectorized.ColumnarBatch> it) {
-      return new java.util.Iterator<InternalRow>() {
-        java.util.Iterator<InternalRow> cur = java.util.Collections.emptyIterator();
-
-        @Override
-        public boolean hasNext() {
-          while (!cur.hasNext() && it.hasNext()) {
-            cur = it.next().rowIterator();
-          }
-          return cur.hasNext();
-        }
-
-        @Override
-        public InternalRow next() {
-          if (!hasNext()) {
-            throw new java.util.NoSuchElementException();
-          }
-          return cur.next();
-        }
-      };
-    }
   }
 
   static Dataset<Row> dataFrame(SparkSession session, RDD<InternalRow> rows, StructType schema) {
