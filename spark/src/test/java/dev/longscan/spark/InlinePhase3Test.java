@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.longscan.OrderException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -285,31 +286,45 @@ class InlinePhase3Test {
   void phaseOneReadsOnlyTheScansColumnsFromColumnBatches(@TempDir Path dir) {
     KeyedData d = KeyedData.random(11, 400, 21);
     double[][] ref = reference(d, 25.0);
-    // one Parquet file in (key, t) order, small row groups, read back in several splits
-    String path = dir.resolve("ticks").toString();
+    // single files in (key, t) order, small row groups or stripes, read back in several splits
+    Dataset<Row> longKeys = d.frame(spark, new int[] {0, d.rows()})
+        .withColumn("key", org.apache.spark.sql.functions.expr("cast(substring(key, 2) as long)"))
+        .withColumn("xd", col("x").cast("decimal(20,12)"));
+    String strings = dir.resolve("strings").toString();
+    String longs = dir.resolve("longs").toString();
+    String orc = dir.resolve("orc").toString();
     d.frame(spark, new int[] {0, d.rows()}).write().option("parquet.block.size", "4096")
-        .parquet(path);
+        .parquet(strings);
+    longKeys.write().option("parquet.block.size", "4096").parquet(longs);
+    longKeys.write().option("orc.stripe.size", "4096").orc(orc);
     spark.conf().set("spark.sql.files.maxPartitionBytes", "6000");
     spark.conf().set("spark.sql.files.openCostInBytes", "0");
+    // cached data is read as column batches when all its columns are numeric
+    Dataset<Row> cached = d.frame(spark, KeyedData.randomCuts(d.rows(), 6, 4))
+        .withColumn("key", org.apache.spark.sql.functions.expr("cast(substring(key, 2) as long)"))
+        .cache();
     try {
-      Dataset<Row> files = spark.read().parquet(path);
-      // cached data is read as column batches when all its columns are numeric
-      Dataset<Row> cached = d.frame(spark, KeyedData.randomCuts(d.rows(), 6, 4))
-          .withColumn("key", org.apache.spark.sql.functions.expr("cast(substring(key, 2) as long)"))
-          .cache();
-      for (Dataset<Row> df : List.of(files, cached)) {
-        assertTrue(df.rdd().getNumPartitions() >= 3, "partitions: " + df.rdd().getNumPartitions());
+      // string keys and decimal values take the per-row checks, the others the fast lane too
+      for (Dataset<Row> df : List.of(spark.read().parquet(strings), spark.read().parquet(longs),
+          spark.read().orc(orc), cached)) {
+        String what = df.queryExecution().executedPlan().toString();
+        assertTrue(df.rdd().getNumPartitions() >= 3, "partitions: " + what);
         ScanResult sum = Scans.cumsum("x").key("key").orderBy("t").presorted().run(df);
         ScanResult ema = Scans.emaHalfLife("x", 25.0).key("key").orderBy("t").presorted()
             .output("ema").run(df.withColumn("extra", col("a").plus(1)));
         for (ScanResult r : List.of(sum, ema)) {
-          assertEquals("column batches of (key, t, x)", r.phase1Input(), df.queryExecution()
-              .executedPlan().toString());
+          assertEquals("column batches of (key, t, x)", r.phase1Input(), what);
           assertTrue(r.toString().contains("read column batches of (key, t, x)"), r.toString());
         }
-        assertArrayEquals(ref[0], outputs(d, sum.dataset(), "cumsum"), 1e-9);
-        assertArrayEquals(ref[1], outputs(d, ema.dataset(), "ema"), 1e-12);
-        assertEquals(8, ema.dataset().columns().length, "the input's columns, extra and the output");
+        assertArrayEquals(ref[0], outputs(d, sum.dataset(), "cumsum"), 1e-9, what);
+        assertArrayEquals(ref[1], outputs(d, ema.dataset(), "ema"), 1e-12, what);
+        assertEquals(df.columns().length + 2, ema.dataset().columns().length,
+            "the input's columns, extra and the output");
+        if (Arrays.asList(df.columns()).contains("xd")) {
+          ScanResult dec = Scans.cumsum("xd").key("key").orderBy("t").presorted().run(df);
+          assertEquals("column batches of (key, t, xd)", dec.phase1Input(), what);
+          assertArrayEquals(ref[0], outputs(d, dec.dataset(), "cumsum"), 1e-7, what);
+        }
       }
       cached.unpersist(true);
       // a row-based input: only the scan's columns, as rows
