@@ -200,15 +200,20 @@ final class OrderTracker {
   /** Records (or, when not checking, throws for) a bad value of the current row. */
   boolean fail(int kind, String column, Object[] k, String found, String previous) {
     if (!check) {
-      throw new IllegalStateException("longscan: row " + rows + " of a partition changed between"
-          + " phase 1 and phase 3 (" + column + " is now " + found + "); the input must be"
-          + " deterministic: cache or checkpoint it before the scan");
+      throw changed(rows, column, found);
     }
     DataError e = new DataError(kind, column, rows, run, inFirstRun, k);
     e.found = found;
     e.previous = previous;
     error = e;
     return false;
+  }
+
+  /** The error for a row that phase 3 finds otherwise than phase 1 checked it. */
+  static IllegalStateException changed(long row, String column, String found) {
+    return new IllegalStateException("longscan: row " + row + " of a partition changed between"
+        + " phase 1 and phase 3 (" + column + " is now " + found + "); the input must be"
+        + " deterministic: cache or checkpoint it before the scan");
   }
 
   long firstRun() {

@@ -495,9 +495,7 @@ final class RowScan implements Serializable {
     }
 
     private IllegalStateException changed(String column, String found) {
-      return new IllegalStateException("longscan: row " + rows + " of a partition changed between"
-          + " phase 1 and phase 3 (" + column + " is now " + found + "); the input must be"
-          + " deterministic: cache or checkpoint it before the scan");
+      return OrderTracker.changed(rows, column, found);
     }
   }
 

@@ -36,8 +36,8 @@ final class SparkInternals {
    * The column batches a DataFrame's rows are converted from, where its physical plan is just
    * that conversion (whole-stage code around {@code ColumnarToRowExec} over a scan that produces
    * batches, such as vectorized Parquet or ORC files) or a scan that produces either (cached
-   * data of numeric columns), with the schema of those batches; null for any other plan. Reading rows straight from the batches skips building each row as
-   * an {@code UnsafeRow}.
+   * data of numeric columns), with the schema of those batches; null for any other plan.
+   * Reading the batches skips building each row as an {@code UnsafeRow}.
    */
   static Batches batches(Dataset<Row> df) {
     org.apache.spark.sql.execution.SparkPlan p = classic(df).queryExecution().executedPlan();

@@ -189,6 +189,40 @@ class InlinePhase3Test {
     assertTrue(m.contains("first row other than phase 1's") && m.contains("partition 1"), m);
   }
 
+  static final AtomicInteger COMPUTED = new AtomicInteger();
+
+  @Test
+  void aValueOrKeyThatBecomesNullAfterPhaseOneFailsPhaseThree() {
+    org.apache.spark.sql.types.StructType schema = new org.apache.spark.sql.types.StructType()
+        .add("key", org.apache.spark.sql.types.DataTypes.StringType, true)
+        .add("t", org.apache.spark.sql.types.DataTypes.LongType, false)
+        .add("x", org.apache.spark.sql.types.DataTypes.DoubleType, true);
+    for (String column : List.of("x", "key")) {
+      // row 6 of partition 1 holds a null from the second computation on
+      JavaRDD<Row> rdd = JavaSparkContext.fromSparkContext(spark.sparkContext())
+          .parallelize(List.of(0, 1), 2).flatMap(p -> {
+            boolean later = p == 1 && COMPUTED.getAndIncrement() > 0;
+            List<Row> rows = new ArrayList<>();
+            for (int i = 0; i < 10; i++) {
+              boolean gone = later && i == 6;
+              rows.add(org.apache.spark.sql.RowFactory.create(
+                  gone && column.equals("key") ? null : "k", (long) (10 * p + i),
+                  gone && column.equals("x") ? null : (double) i));
+            }
+            return rows.iterator();
+          });
+      COMPUTED.set(0);
+      Dataset<Row> df = spark.createDataFrame(rdd, schema);
+      spark.conf().set(LongscanConf.INLINE_PHASE3, "true");
+      Dataset<Row> out = df.transform(Scans.cumsum("x").key("key").orderBy("t").presorted());
+      assertTrue(inline(out), out.queryExecution().executedPlan().toString());
+      SparkException e = assertThrows(SparkException.class, () -> out.collectAsList());
+      String m = String.valueOf(e.getCause() != null ? e.getCause().getMessage() : e.getMessage());
+      assertTrue(m.contains("row 6 of a partition changed between phase 1 and phase 3 ("
+          + column + " is now null)"), m);
+    }
+  }
+
   @Test
   void aValueColumnThatIsAlsoTheOrderColumn() {
     KeyedData d = KeyedData.random(5, 60, 4);
