@@ -405,11 +405,7 @@ final class ChunkScan implements Serializable {
       rep.chunkStarts[i] = starts.get(i);
     }
     if (ot.rows > 0) {
-      rep.lastKey = ot.key;
-      rep.lastTimeL = ot.timeL;
-      rep.lastTimeD = ot.timeD;
-      rep.lastRun = ot.run;
-      rep.firstRun = ot.firstRun();
+      rep.endAt(ot);
     }
     return rep;
   }

@@ -90,6 +90,31 @@ final class Columns {
         || t instanceof DecimalType;
   }
 
+  /** Rows [0, n) of an integral column as longs: width 0 long, 1 int, 2 short, 3 byte. */
+  static void readLongs(ColumnVector v, int n, long[] out, int width) {
+    switch (width) {
+      case 0:
+        for (int i = 0; i < n; i++) {
+          out[i] = v.getLong(i);
+        }
+        break;
+      case 1:
+        for (int i = 0; i < n; i++) {
+          out[i] = v.getInt(i);
+        }
+        break;
+      case 2:
+        for (int i = 0; i < n; i++) {
+          out[i] = v.getShort(i);
+        }
+        break;
+      default:
+        for (int i = 0; i < n; i++) {
+          out[i] = v.getByte(i);
+        }
+    }
+  }
+
   // ---------------------------------------------------------------- values
 
   /** A numeric column read as a double. */
@@ -279,39 +304,18 @@ final class Columns {
 
     /** Rows [0, n) of the column: integral kinds as longs into l, the others as doubles into d. */
     void read(ColumnVector v, int n, long[] l, double[] d) {
-      switch (kind) {
-        case 0:
-        case 5:
-        case 6:
-          for (int i = 0; i < n; i++) {
-            l[i] = v.getLong(i);
-          }
-          break;
-        case 1:
-        case 4:
-          for (int i = 0; i < n; i++) {
-            l[i] = v.getInt(i);
-          }
-          break;
-        case 2:
-          for (int i = 0; i < n; i++) {
-            l[i] = v.getShort(i);
-          }
-          break;
-        case 3:
-          for (int i = 0; i < n; i++) {
-            l[i] = v.getByte(i);
-          }
-          break;
-        case 7:
-          for (int i = 0; i < n; i++) {
-            d[i] = v.getDouble(i);
-          }
-          break;
-        default:
-          for (int i = 0; i < n; i++) {
-            d[i] = v.getFloat(i);
-          }
+      if (kind == 7) {
+        for (int i = 0; i < n; i++) {
+          d[i] = v.getDouble(i);
+        }
+      } else if (kind == 8) {
+        for (int i = 0; i < n; i++) {
+          d[i] = v.getFloat(i);
+        }
+      } else {
+        // long, timestamps: 8 bytes; int, date: 4; short: 2; byte: 1
+        readLongs(v, n, l, kind == 0 || kind == 5 || kind == 6 ? 0 : kind == 1 || kind == 4 ? 1
+            : kind);
       }
     }
 
@@ -414,27 +418,7 @@ final class Columns {
 
     /** Rows [0, n) of the column as longs into out. */
     void read(ColumnVector v, int n, long[] out) {
-      switch (width) {
-        case 0:
-          for (int i = 0; i < n; i++) {
-            out[i] = v.getLong(i);
-          }
-          break;
-        case 1:
-          for (int i = 0; i < n; i++) {
-            out[i] = v.getInt(i);
-          }
-          break;
-        case 2:
-          for (int i = 0; i < n; i++) {
-            out[i] = v.getShort(i);
-          }
-          break;
-        default:
-          for (int i = 0; i < n; i++) {
-            out[i] = v.getByte(i);
-          }
-      }
+      readLongs(v, n, out, width);
     }
 
     private long get(InternalRow r) {

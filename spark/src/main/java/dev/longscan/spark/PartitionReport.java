@@ -55,6 +55,15 @@ final class PartitionReport implements java.io.Serializable {
     this.partition = partition;
   }
 
+  /** Records where the partition ends: the tracker's last key, order value and runs. */
+  void endAt(OrderTracker ot) {
+    lastKey = ot.key;
+    lastTimeL = ot.timeL;
+    lastTimeD = ot.timeD;
+    lastRun = ot.run;
+    firstRun = ot.firstRun();
+  }
+
   int blockCount() {
     return blocks == null ? 0 : blocks.length;
   }

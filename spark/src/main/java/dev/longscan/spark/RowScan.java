@@ -96,6 +96,11 @@ final class RowScan implements Serializable {
         blk.in[k][slot] = x;
       }
       ot.acceptPeeked();
+      return taken(slot);
+    }
+
+    /** Completes the row whose values went into the slot. */
+    private boolean taken(int slot) {
       if (time != null) {
         blk.time[slot] = ot.timeD;
       }
@@ -122,13 +127,7 @@ final class RowScan implements Serializable {
         }
         blk.in[k][i] = x;
       }
-      if (time != null) {
-        blk.time[i] = ot.timeD;
-      }
-      blk.starts[i] = ot.starts;
-      blk.len = i + 1;
-      ot.commit();
-      return true;
+      return taken(i);
     }
   }
 
@@ -233,11 +232,7 @@ final class RowScan implements Serializable {
         sums.add(reduce(be, base, blk, a, b, sums.isEmpty() ? 1 : 0, n));
       }
       rep.blocks = sums.toArray(new Summary[0]);
-      rep.lastKey = ot.key;
-      rep.lastTimeL = ot.timeL;
-      rep.lastTimeD = ot.timeD;
-      rep.lastRun = ot.run;
-      rep.firstRun = ot.firstRun();
+      rep.endAt(ot);
       return rep;
     }
   }
