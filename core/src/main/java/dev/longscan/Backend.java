@@ -75,15 +75,21 @@ public abstract class Backend implements AutoCloseable {
    */
   public final void apply(Sequence a, Sequence b, double[] carry, ScanOptions options,
       Sequence out) {
-    Checks.scanArgs(a, b, options, out);
-    Checks.state(carry, "carry", a.width());
-    Checks.nonFinite(options, a, "a", b, "b");
-    Checks.nonFiniteState(options, carry, "carry");
+    carriedArgs(a, b, carry, options, out);
     Checks.nonFiniteState(options, options.initialState(), "h0");
     if (a.steps() == 0) {
       return;
     }
     doApply(a, b, carry, options, out);
+  }
+
+  /** The checks of a scan of (a, b) into out from a carry (apply, settle). */
+  private static void carriedArgs(Sequence a, Sequence b, double[] carry, ScanOptions options,
+      Sequence out) {
+    Checks.scanArgs(a, b, options, out);
+    Checks.state(carry, "carry", a.width());
+    Checks.nonFinite(options, a, "a", b, "b");
+    Checks.nonFiniteState(options, carry, "carry");
   }
 
   /**
@@ -121,10 +127,7 @@ public abstract class Backend implements AutoCloseable {
    */
   public final int settle(Sequence a, Sequence b, double[] carry, ScanOptions options,
       Sequence out) {
-    Checks.scanArgs(a, b, options, out);
-    Checks.state(carry, "carry", a.width());
-    Checks.nonFinite(options, a, "a", b, "b");
-    Checks.nonFiniteState(options, carry, "carry");
+    carriedArgs(a, b, carry, options, out);
     if (options.isSegmented()) {
       throw new ParameterException("expected options without segment starts (a segmented scan"
           + " has no guess to settle), found segment starts");

@@ -614,6 +614,7 @@ final class ChunkScan implements Serializable {
 
     Phase3(int partition, Iterator<T> it, Adapter<T> ad, PartitionPlan plan, StateBuffer states,
         Emit<T, R> emit) {
+      ot.partition = partition;
       this.states = states;
       this.it = it;
       this.ad = ad;

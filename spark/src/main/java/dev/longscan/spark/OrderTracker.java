@@ -28,6 +28,8 @@ final class OrderTracker {
   boolean starts;
   /** Set when {@link #accept} returns false while checking. */
   DataError error;
+  /** The partition read, for the message of a row that changed since phase 1 (phase 3). */
+  int partition = -1;
 
   // the fast lane (peek): rows of a column batch read into arrays, integral keys as longs
   /** {@link #key} as longs, and the key array they were read from. */
@@ -200,7 +202,7 @@ final class OrderTracker {
   /** Records (or, when not checking, throws for) a bad value of the current row. */
   boolean fail(int kind, String column, Object[] k, String found, String previous) {
     if (!check) {
-      throw changed(rows, column, found);
+      throw changed(partition, rows, column, found);
     }
     DataError e = new DataError(kind, column, rows, run, inFirstRun, k);
     e.found = found;
@@ -210,8 +212,9 @@ final class OrderTracker {
   }
 
   /** The error for a row that phase 3 finds otherwise than phase 1 checked it. */
-  static IllegalStateException changed(long row, String column, String found) {
-    return new IllegalStateException("longscan: row " + row + " of a partition changed between"
+  static IllegalStateException changed(int partition, long row, String column, String found) {
+    return new IllegalStateException("longscan: row " + row + " of "
+        + (partition >= 0 ? "partition " + partition : "a partition") + " changed between"
         + " phase 1 and phase 3 (" + column + " is now " + found + "); the input must be"
         + " deterministic: cache or checkpoint it before the scan");
   }

@@ -140,7 +140,7 @@ public final class Phase3Expression extends Expression implements Nondeterminist
       if (rows[partition] == 0) {
         throw mismatch("rows where phase 1 found none");
       }
-      stepper = scan.new Stepper(plans.value()[partition]);
+      stepper = scan.new Stepper(plans.value()[partition], partition);
     } else if (seen == rows[partition]) {
       throw mismatch("more rows than the " + rows[partition] + " phase 1 counted");
     }

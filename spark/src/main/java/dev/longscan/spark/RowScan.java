@@ -324,6 +324,7 @@ final class RowScan implements Serializable {
       this.rows = rows;
       this.plan = plan;
       this.be = backends.forTask(partition);
+      rd.ot.partition = partition;
       this.buf = new RowBuffer(chunkRows + 1, inputSchema.size());
       a = new double[(chunkRows + 1) * w];
       b = new double[(chunkRows + 1) * w];
@@ -417,6 +418,7 @@ final class RowScan implements Serializable {
    */
   final class Stepper {
     private final PartitionPlan plan;
+    private final int partition;
     private final int w = model.width();
     private final double[] h = new double[w];
     private final double[] h0;
@@ -432,8 +434,9 @@ final class RowScan implements Serializable {
     long timeL;
     double timeD = Double.NaN;
 
-    Stepper(PartitionPlan plan) {
+    Stepper(PartitionPlan plan, int partition) {
       this.plan = plan;
+      this.partition = partition;
       double[] s = model.initialState();
       h0 = s != null ? s : new double[w];
       System.arraycopy(plan.carries, 0, h, 0, w);
@@ -490,7 +493,7 @@ final class RowScan implements Serializable {
     }
 
     private IllegalStateException changed(String column, String found) {
-      return OrderTracker.changed(rows, column, found);
+      return OrderTracker.changed(partition, rows, column, found);
     }
   }
 

@@ -269,12 +269,13 @@ public final class ScanTransform extends AbstractFunction1<Dataset<Row>, Dataset
     }
     RowScan scan = new RowScan(model, k, t, values, st.chunkSize, nonFinite, backends,
         sorted.schema());
-    RDD<InternalRow> rows = SparkInternals.rows(sorted);
     boolean inline = presorted && model.direction() == Direction.FORWARD && st.inlinePhase3
         && !backends.setting.startsWith("gpu");
     // phase 3 inline over the input planned again where that gives the same partitions; else
     // over the very rows phase 1 read (a shuffle's output is then read, not computed, again)
     boolean replan = inline && SparkInternals.replannable(sorted);
+    // the rows phases 1 and 3 both read, where phase 3 does not plan the input again
+    RDD<InternalRow> rows = replan ? null : SparkInternals.rows(sorted);
     JavaRDD<PartitionReport> phase1;
     String read = "rows";
     if (replan) {

@@ -145,7 +145,7 @@ class ColumnarPhaseOneTest {
             row[0] = k - 1 - r.nextInt(3);
             break;
           case 4:
-            row[2] = t - (rows.isEmpty() ? 0 : t - (double) rows.get(rows.size() - 1)[2]);
+            row[2] = rows.isEmpty() ? t : rows.get(rows.size() - 1)[2];
             break;
           case 5:
             row[2] = t - 50;

@@ -218,7 +218,7 @@ class InlinePhase3Test {
       assertTrue(inline(out), out.queryExecution().executedPlan().toString());
       SparkException e = assertThrows(SparkException.class, () -> out.collectAsList());
       String m = String.valueOf(e.getCause() != null ? e.getCause().getMessage() : e.getMessage());
-      assertTrue(m.contains("row 6 of a partition changed between phase 1 and phase 3 ("
+      assertTrue(m.contains("row 6 of partition 1 changed between phase 1 and phase 3 ("
           + column + " is now null)"), m);
     }
   }
