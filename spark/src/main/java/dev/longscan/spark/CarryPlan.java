@@ -32,23 +32,28 @@ final class CarryPlan {
   /** The neighbour facts of each partition (by partition index; empty partitions get none). */
   static final class Neighbours {
     final boolean[] firstStarts;
-    final double[] prevTime;
+    /** The first row's gap to the previous partition's last row (NaN when firstStarts). */
+    final double[] firstGap;
     final boolean[] nextStarts;
 
-    Neighbours(PartitionReport[] reps, Columns.Keys keys) {
+    Neighbours(PartitionReport[] reps, Columns.Keys keys, Columns.Time time) {
       int n = reps.length;
       firstStarts = new boolean[n];
-      prevTime = new double[n];
+      firstGap = new double[n];
       nextStarts = new boolean[n];
       int prev = -1;
       for (int p = 0; p < n; p++) {
-        prevTime[p] = Double.NaN;
+        firstGap[p] = Double.NaN;
         if (reps[p].rows == 0) {
           continue;
         }
         boolean starts = prev < 0 || differ(keys, reps[prev].lastKey, reps[p].firstKey);
         firstStarts[p] = starts;
-        prevTime[p] = starts ? Double.NaN : reps[prev].lastTimeD;
+        if (!starts && time != null) {
+          PartitionReport q = reps[prev];
+          firstGap[p] = time.gap(q.lastTimeL, q.lastTimeD, reps[p].firstTimeL,
+              reps[p].firstTimeD);
+        }
         if (prev >= 0) {
           nextStarts[prev] = starts;
         }
@@ -66,7 +71,7 @@ final class CarryPlan {
 
   /** Long format. */
   static PartitionPlan[] forRows(PartitionReport[] reps, RowScan scan, boolean fp64) {
-    Neighbours nb = new Neighbours(reps, scan.keys);
+    Neighbours nb = new Neighbours(reps, scan.keys, scan.time);
     Backend be = Backends.sequential();
     boolean rev = scan.reverse();
     int w = scan.model.width();
@@ -82,8 +87,7 @@ final class CarryPlan {
       int[] idx = new int[m];
       Summary entry;
       if (!rev) {
-        entry = scan.entryElement(be, r.entryIn, r.entryTime, nb.firstStarts[p], nb.prevTime[p],
-            false);
+        entry = scan.entryElement(be, r.entryIn, nb.firstGap[p], nb.firstStarts[p], false);
         idx[0] = elems.size();
         elems.add(round(entry, fp64));
         elems.add(round(r.blocks[0], fp64));
@@ -93,8 +97,8 @@ final class CarryPlan {
         }
       } else {
         boolean own = r.rows > 1 ? r.entryStarts : nb.firstStarts[p];
-        double before = r.rows > 1 ? Double.NaN : nb.prevTime[p];
-        entry = scan.entryElement(be, r.entryIn, r.entryTime, own, before, nb.nextStarts[p]);
+        double gap = r.rows > 1 ? r.entryGap : nb.firstGap[p];
+        entry = scan.entryElement(be, r.entryIn, gap, own, nb.nextStarts[p]);
         idx[m - 1] = elems.size();
         elems.add(round(entry, fp64));
         elems.add(round(r.blocks[m - 1], fp64));
@@ -110,8 +114,9 @@ final class CarryPlan {
     for (int p = 0; p < reps.length; p++) {
       PartitionPlan plan = new PartitionPlan();
       plan.firstStarts = nb.firstStarts[p];
-      plan.prevTime = nb.prevTime[p];
+      plan.firstGap = nb.firstGap[p];
       plan.nextStarts = nb.nextStarts[p];
+      plan.expect(reps[p]);
       int[] idx = carryIndex[p];
       plan.blocks = idx == null ? 0 : idx.length;
       plan.carries = new double[plan.blocks * w];
@@ -129,7 +134,7 @@ final class CarryPlan {
    */
   static PartitionPlan[] forChunks(PartitionReport[] reps, Columns.Keys keys, boolean reverse,
       double[] h0, int width, boolean fp64) {
-    Neighbours nb = new Neighbours(reps, keys);
+    Neighbours nb = new Neighbours(reps, keys, null);
     List<Summary> elems = new ArrayList<>();
     int[][] carryIndex = new int[reps.length][];
     boolean[][] restart = new boolean[reps.length][];
@@ -169,6 +174,7 @@ final class CarryPlan {
       PartitionPlan plan = new PartitionPlan();
       plan.firstStarts = nb.firstStarts[p];
       plan.nextStarts = nb.nextStarts[p];
+      plan.expect(reps[p]);
       int[] idx = carryIndex[p];
       plan.blocks = idx == null ? 0 : idx.length;
       plan.carries = new double[plan.blocks * width];

@@ -611,6 +611,10 @@ final class ChunkScan implements Serializable {
     final ScanOptions base = options();
     final double[] carry = new double[width];
     int j;
+    boolean verified;
+    /** The first chunk's key and ordinal, for the check against phase 1. */
+    Object[] firstKey;
+    long firstL;
 
     Phase3(int partition, Iterator<T> it, Adapter<T> ad, PartitionPlan plan, StateBuffer states,
         Emit<T, R> emit) {
@@ -626,10 +630,10 @@ final class ChunkScan implements Serializable {
     @Override
     public boolean hasNext() {
       boolean more = it.hasNext();
-      if (!more && j != plan.blocks) {
-        throw new IllegalStateException("longscan: phase 3 found " + j + " chunks where phase 1"
-            + " found " + plan.blocks + "; the input must be deterministic: cache or checkpoint"
-            + " it before the scan");
+      if (!more && !verified) {
+        verified = true;
+        plan.verify(ot.partition, keys, ordinal, ot.rows, firstKey, firstL, Double.NaN, ot.key,
+            ot.timeL, Double.NaN);
       }
       return more;
     }
@@ -647,6 +651,10 @@ final class ChunkScan implements Serializable {
       ot.accept(ad.keyRow(item));
       Sequence[] ab = ad.coefficients(item, ot);
       ot.commit();
+      if (ot.rows == 1) {
+        firstKey = ot.key;
+        firstL = ot.timeL;
+      }
       Sequence h = states.of(ab[0].size());
       if (h == null) {
         h = Sequence.allocate(ab[0].precision(), ab[0].steps(), width);

@@ -329,6 +329,17 @@ final class Columns {
       return getLong(r);
     }
 
+    /**
+     * The gap from order value (l0, d0) to a larger one (l1, d1): for integral, date and
+     * timestamp columns the exact difference of the longs (days, microseconds), which is below
+     * 2^64 since l1 &gt; l0, rounded once to the nearest double; for floating-point columns
+     * d1 − d0. Converting the values to doubles first would lose the gap's low bits (epoch
+     * nanoseconds are about 1.7e18, where doubles are 256 apart).
+     */
+    double gap(long l0, double d0, long l1, double d1) {
+      return integral ? unsignedToDouble(l1 - l0) : d1 - d0;
+    }
+
     /** A value for messages (exact long for integral kinds, else the double). */
     String display(long l, double d) {
       if (!integral) {
@@ -347,6 +358,15 @@ final class Columns {
           return Long.toString(l);
       }
     }
+  }
+
+  /** The unsigned 64-bit value of {@code v}, rounded to the nearest double. */
+  static double unsignedToDouble(long v) {
+    if (v >= 0) {
+      return v;
+    }
+    // halve with the lost bit kept as a sticky bit, so that the one rounding is still correct
+    return ((double) ((v >>> 1) | (v & 1))) * 2.0;
   }
 
   // ---------------------------------------------------------------- keys

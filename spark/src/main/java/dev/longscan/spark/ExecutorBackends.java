@@ -66,6 +66,30 @@ final class ExecutorBackends implements Serializable {
         + " gpu:N, found '" + setting + "'");
   }
 
+  /**
+   * Where the tasks run in this JVM (local mode) and the setting demands a GPU ({@code gpu},
+   * {@code gpu:N}): opens the backend the first task would use, once, on the driver before any
+   * job, so that a missing or unusable GPU fails the scan with its cause rather than every task
+   * three times: a {@link BackendUnavailableException} says what was asked for and why it cannot
+   * be had (the underlying error as its cause). Elsewhere the executors decide, as their GPUs are
+   * not the driver's.
+   */
+  void checkOnDriver() {
+    if (!localMode || !setting.startsWith("gpu")) {
+      return;
+    }
+    try {
+      open(choose(0, null));
+    } catch (LongscanException | LinkageError e) {
+      if (e instanceof BackendUnavailableException
+          && e.getMessage().startsWith(LongscanConf.BACKEND + "=")) {
+        throw e; // already says what was asked for and why not
+      }
+      throw new BackendUnavailableException(LongscanConf.BACKEND + "=" + setting + " but the GPU"
+          + " backend cannot be opened: " + e.getMessage(), e);
+    }
+  }
+
   /** The backend for the running task (the CPU when called outside a task). */
   Backend forTask(int partition) {
     TaskContext tc = TaskContext.get();

@@ -28,6 +28,18 @@ final class Failures {
     this.orderHint = orderHint;
   }
 
+  /**
+   * The error for input whose plan holds a non-deterministic expression: phases 1 and 3 each
+   * compute the input, and would see different rows or values.
+   */
+  static dev.longscan.ParameterException nondeterministic(String expression) {
+    return new dev.longscan.ParameterException("expected a deterministic input (phase 3 computes"
+        + " the input again and must see the rows and values phase 1 saw), found the"
+        + " non-deterministic expression " + expression + " in its plan; cache the input"
+        + " (df.cache()) or checkpoint it (df.localCheckpoint()) before the scan, or mark the"
+        + " function deterministic if it is");
+  }
+
   /** Throws for the first bad row of the input, if any. */
   void check() {
     int pe = -1;

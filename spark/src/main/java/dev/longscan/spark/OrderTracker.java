@@ -17,6 +17,11 @@ final class OrderTracker {
   Object[] key;
   long timeL;
   double timeD = Double.NaN;
+  /**
+   * The last accepted row's order value minus that of the row before it, exact in the column's
+   * finest unit and then rounded ({@link Columns.Time#gap}); NaN when the row begins a series.
+   */
+  double gap = Double.NaN;
   boolean hasPrev;
   /** Rows accepted so far. */
   long rows;
@@ -38,6 +43,7 @@ final class OrderTracker {
   private boolean peekStarts;
   private long peekL;
   private double peekD;
+  private double peekGap;
   private long[] peekKey;
 
   OrderTracker(Columns.Keys keys, Columns.Time time, boolean check) {
@@ -95,15 +101,19 @@ final class OrderTracker {
       } else if (!Double.isFinite(td)) {
         return fail(DataError.NONFINITE_TIME, time.name, key, Double.toString(td), null);
       }
-      if (check && hasPrev && !s) {
+      double g = Double.NaN;
+      if (hasPrev && !s) {
+        // checked in phase 3 too: a gap is only meaningful between increasing values
         int c = time.integral ? Long.compare(tl, timeL) : Double.compare(td, timeD);
         if (c <= 0) {
           return fail(c == 0 ? DataError.DUPLICATE_TIME : DataError.UNSORTED_TIME, time.name,
               key, time.display(tl, td), time.display(timeL, timeD));
         }
+        g = time.gap(timeL, timeD, tl, td);
       }
       timeL = tl;
       timeD = td;
+      gap = g;
     }
     starts = s;
     return true;
@@ -157,6 +167,7 @@ final class OrderTracker {
       }
       peekL = tl;
       peekD = td;
+      peekGap = s ? Double.NaN : time.gap(timeL, timeD, tl, td);
     }
     if (s) {
       for (int c = 0; c < ks.length; c++) {
@@ -188,6 +199,7 @@ final class OrderTracker {
     if (time != null) {
       timeL = peekL;
       timeD = peekD;
+      gap = peekGap;
     }
     starts = peekStarts;
   }
@@ -202,7 +214,7 @@ final class OrderTracker {
   /** Records (or, when not checking, throws for) a bad value of the current row. */
   boolean fail(int kind, String column, Object[] k, String found, String previous) {
     if (!check) {
-      throw changed(partition, rows, column, found);
+      throw changed(partition, rows, k != null ? keys.display(k) : null, column, found);
     }
     DataError e = new DataError(kind, column, rows, run, inFirstRun, k);
     e.found = found;
@@ -212,9 +224,11 @@ final class OrderTracker {
   }
 
   /** The error for a row that phase 3 finds otherwise than phase 1 checked it. */
-  static IllegalStateException changed(int partition, long row, String column, String found) {
+  static IllegalStateException changed(int partition, long row, String key, String column,
+      String found) {
     return new IllegalStateException("longscan: row " + row + " of "
-        + (partition >= 0 ? "partition " + partition : "a partition") + " changed between"
+        + (partition >= 0 ? "partition " + partition : "a partition")
+        + (key != null ? " (" + key + ")" : "") + " changed between"
         + " phase 1 and phase 3 (" + column + " is now " + found + "); the input must be"
         + " deterministic: cache or checkpoint it before the scan");
   }

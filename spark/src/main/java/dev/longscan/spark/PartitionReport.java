@@ -33,9 +33,12 @@ final class PartitionReport implements java.io.Serializable {
   double firstTimeD = Double.NaN;
   double lastTimeD = Double.NaN;
 
-  /** Long format: inputs of the entry row, its order value, and whether it begins a series. */
+  /**
+   * Long format: inputs of the entry row, and for a reverse scan (whose entry row is the last)
+   * whether it begins a series and its gap to the row before it (see {@link OrderTracker#gap}).
+   */
   double[] entryIn;
-  double entryTime = Double.NaN;
+  double entryGap = Double.NaN;
   boolean entryStarts;
 
   /** Block (or chunk) summaries in row order. */

@@ -49,11 +49,14 @@ public final class Phase3Expression extends Expression implements Nondeterminist
   private final RowScan scan;
   private final StructType inputs;
   private final Broadcast<PartitionPlan[]> plans;
-  /** Per partition of phase 1: rows, first key, first order value. */
+  /** Per partition of phase 1: rows, first and last key and order value. */
   private final long[] rows;
   private final Object[][] firstKeys;
   private final long[] firstTimeL;
   private final double[] firstTimeD;
+  private final Object[][] lastKeys;
+  private final long[] lastTimeL;
+  private final double[] lastTimeD;
 
   private transient boolean initialized;
   private transient SpecificInternalRow row;
@@ -63,8 +66,9 @@ public final class Phase3Expression extends Expression implements Nondeterminist
 
   Phase3Expression(List<Expression> kids, RowScan scan, StructType inputs,
       Broadcast<PartitionPlan[]> plans, PartitionReport[] reports) {
-    this(NEXT_ID.incrementAndGet(), kids, scan, inputs, plans, rowsOf(reports), keysOf(reports),
-        timesL(reports), timesD(reports));
+    this(NEXT_ID.incrementAndGet(), kids, scan, inputs, plans, rowsOf(reports),
+        keysOf(reports, true), timesL(reports, true), timesD(reports, true),
+        keysOf(reports, false), timesL(reports, false), timesD(reports, false));
   }
 
   private static final java.util.concurrent.atomic.AtomicLong NEXT_ID =
@@ -72,7 +76,7 @@ public final class Phase3Expression extends Expression implements Nondeterminist
 
   private Phase3Expression(long id, List<Expression> kids, RowScan scan, StructType inputs,
       Broadcast<PartitionPlan[]> plans, long[] rows, Object[][] firstKeys, long[] firstTimeL,
-      double[] firstTimeD) {
+      double[] firstTimeD, Object[][] lastKeys, long[] lastTimeL, double[] lastTimeD) {
     this.id = id;
     this.kids = kids;
     this.scan = scan;
@@ -82,6 +86,9 @@ public final class Phase3Expression extends Expression implements Nondeterminist
     this.firstKeys = firstKeys;
     this.firstTimeL = firstTimeL;
     this.firstTimeD = firstTimeD;
+    this.lastKeys = lastKeys;
+    this.lastTimeL = lastTimeL;
+    this.lastTimeD = lastTimeD;
   }
 
   private static long[] rowsOf(PartitionReport[] r) {
@@ -92,26 +99,26 @@ public final class Phase3Expression extends Expression implements Nondeterminist
     return x;
   }
 
-  private static Object[][] keysOf(PartitionReport[] r) {
+  private static Object[][] keysOf(PartitionReport[] r, boolean first) {
     Object[][] x = new Object[r.length][];
     for (int i = 0; i < r.length; i++) {
-      x[i] = r[i].firstKey;
+      x[i] = first ? r[i].firstKey : r[i].lastKey;
     }
     return x;
   }
 
-  private static long[] timesL(PartitionReport[] r) {
+  private static long[] timesL(PartitionReport[] r, boolean first) {
     long[] x = new long[r.length];
     for (int i = 0; i < r.length; i++) {
-      x[i] = r[i].firstTimeL;
+      x[i] = first ? r[i].firstTimeL : r[i].lastTimeL;
     }
     return x;
   }
 
-  private static double[] timesD(PartitionReport[] r) {
+  private static double[] timesD(PartitionReport[] r, boolean first) {
     double[] x = new double[r.length];
     for (int i = 0; i < r.length; i++) {
-      x[i] = r[i].firstTimeD;
+      x[i] = first ? r[i].firstTimeD : r[i].lastTimeD;
     }
     return x;
   }
@@ -145,15 +152,29 @@ public final class Phase3Expression extends Expression implements Nondeterminist
       throw mismatch("more rows than the " + rows[partition] + " phase 1 counted");
     }
     double out = stepper.step(row);
-    if (seen++ == 0) {
-      boolean sameTime = scan.time == null || (scan.time.integral
-          ? stepper.timeL == firstTimeL[partition]
-          : Double.compare(stepper.timeD, firstTimeD[partition]) == 0);
-      if (!sameTime || !scan.keys.same(row, firstKeys[partition])) {
-        throw mismatch("a first row other than phase 1's");
-      }
+    if (seen == 0 && !isRow(firstKeys[partition], firstTimeL[partition],
+        firstTimeD[partition])) {
+      throw mismatch("a first row other than phase 1's");
+    }
+    seen++;
+    // phase 1's last row must come last: where it comes earlier, rows went missing; where
+    // another row comes last, rows changed (the check costs a comparison of order values)
+    boolean last = isRow(lastKeys[partition], lastTimeL[partition], lastTimeD[partition]);
+    if ((scan.time != null || scan.keys.present()) && last != (seen == rows[partition])
+        && (scan.time != null || !last)) {
+      throw mismatch(last ? "phase 1's last row as row " + (seen - 1) + " of the "
+          + rows[partition] + " phase 1 counted (rows went missing)"
+          : "a last row other than phase 1's");
     }
     return out;
+  }
+
+  /** Whether the row in {@link #row} has this key and order value. */
+  private boolean isRow(Object[] key, long timeL, double timeD) {
+    boolean sameTime = scan.time == null || (scan.time.integral
+        ? stepper.timeL == timeL
+        : Double.compare(stepper.timeD, timeD) == 0);
+    return sameTime && scan.keys.same(row, key);
   }
 
   private IllegalStateException mismatch(String what) {
@@ -218,7 +239,7 @@ public final class Phase3Expression extends Expression implements Nondeterminist
   public Expression withNewChildrenInternal(IndexedSeq<Expression> c) {
     List<Expression> k = new ArrayList<>(CollectionConverters.asJava(c));
     return new Phase3Expression(id, k, scan, inputs, plans, rows, firstKeys, firstTimeL,
-        firstTimeD);
+        firstTimeD, lastKeys, lastTimeL, lastTimeD);
   }
 
   @Override

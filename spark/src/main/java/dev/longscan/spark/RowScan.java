@@ -7,6 +7,7 @@ import dev.longscan.Sequence;
 import dev.longscan.Summary;
 import java.io.Serializable;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
@@ -88,6 +89,7 @@ final class RowScan implements Serializable {
         return false;
       }
       int slot = blk.len;
+      blk.ensure(slot);
       for (int k = 0; k < values.length; k++) {
         double x = col.values[k][i];
         if (check && policy == NonFinitePolicy.REJECT && !Double.isFinite(x)) {
@@ -102,7 +104,7 @@ final class RowScan implements Serializable {
     /** Completes the row whose values went into the slot. */
     private boolean taken(int slot) {
       if (time != null) {
-        blk.time[slot] = ot.timeD;
+        blk.gap[slot] = ot.gap;
       }
       blk.starts[slot] = ot.starts;
       blk.len = slot + 1;
@@ -116,6 +118,7 @@ final class RowScan implements Serializable {
         return false;
       }
       int i = blk.len;
+      blk.ensure(i);
       for (int k = 0; k < values.length; k++) {
         Columns.Value v = values[k];
         if (v.isNull(r)) {
@@ -178,8 +181,7 @@ final class RowScan implements Serializable {
     final ScanOptions base = options();
     final Reader rd = new Reader(true);
     final StepModel.Block blk = rd.blk;
-    final double[] a = new double[(chunkRows + 1) * model.width()];
-    final double[] b = new double[(chunkRows + 1) * model.width()];
+    final Scratch ab = new Scratch(false);
     final List<Summary> sums = new ArrayList<>();
 
     Phase1(int partition) {
@@ -197,13 +199,12 @@ final class RowScan implements Serializable {
         rep.firstTimeD = ot.timeD;
         if (!rev) {
           rep.entryIn = inputsAt(blk, 0);
-          rep.entryTime = time != null ? blk.time[0] : Double.NaN;
         }
       }
       if (blk.len == chunkRows + 1) {
         // a full block plus its look-ahead row: summarise rows [lo, chunkRows)
         int lo = !rev && sums.isEmpty() ? 1 : 0;
-        sums.add(reduce(be, base, blk, a, b, lo, chunkRows));
+        sums.add(reduce(be, base, blk, ab, lo, chunkRows));
         blk.shift(chunkRows);
       }
     }
@@ -224,12 +225,12 @@ final class RowScan implements Serializable {
       int n = blk.len;
       if (rev) {
         rep.entryIn = inputsAt(blk, n - 1);
-        rep.entryTime = time != null ? blk.time[n - 1] : Double.NaN;
+        rep.entryGap = time != null ? blk.gap[n - 1] : Double.NaN;
         // the last row's own start flag is known here unless it is the partition's only row
         rep.entryStarts = ot.rows > 1 && blk.starts[n - 1];
-        sums.add(reduce(be, base, blk, a, b, 0, n - 1));
+        sums.add(reduce(be, base, blk, ab, 0, n - 1));
       } else {
-        sums.add(reduce(be, base, blk, a, b, sums.isEmpty() ? 1 : 0, n));
+        sums.add(reduce(be, base, blk, ab, sums.isEmpty() ? 1 : 0, n));
       }
       rep.blocks = sums.toArray(new Summary[0]);
       rep.endAt(ot);
@@ -245,11 +246,39 @@ final class RowScan implements Serializable {
     return v;
   }
 
-  private Summary reduce(Backend be, ScanOptions base, StepModel.Block blk, double[] a,
-      double[] b, int lo, int hi) {
+  /**
+   * The coefficient (and, in phase 3, state) arrays of a block, as long as the rows that
+   * arrived: grown geometrically, never beyond the block's chunkRows + 1 rows.
+   */
+  private final class Scratch {
+    final int w = model.width();
+    final int max = (chunkRows + 1) * w;
+    final boolean states;
+    double[] a = new double[0];
+    double[] b = new double[0];
+    double[] h = new double[0];
+
+    Scratch(boolean states) {
+      this.states = states;
+    }
+
+    /** Room for n rows. */
+    void fit(int n) {
+      int m = n * w;
+      a = StepModel.room(a, m, max);
+      b = StepModel.room(b, m, max);
+      if (states) {
+        h = StepModel.room(h, m, max);
+      }
+    }
+  }
+
+  private Summary reduce(Backend be, ScanOptions base, StepModel.Block blk, Scratch ab, int lo,
+      int hi) {
     int w = model.width();
-    Sequence as = Sequence.of(a, w).slice(lo, hi);
-    Sequence bs = Sequence.of(b, w).slice(lo, hi);
+    ab.fit(hi);
+    Sequence as = Sequence.of(ab.a, w).slice(lo, hi);
+    Sequence bs = Sequence.of(ab.b, w).slice(lo, hi);
     if (hi > lo) {
       model.coefficients(blk, lo, hi, as, bs);
     }
@@ -259,10 +288,10 @@ final class RowScan implements Serializable {
   /**
    * The element of one entry row (the driver's part of phase 1), with the same model and the
    * same kernel as the executors: {@code starts} = whether the row begins a series,
-   * {@code prevTime} the order value before it, {@code nextStarts} whether the row after it
-   * begins one (read by reverse scans).
+   * {@code gap} its gap to the row before it ({@link OrderTracker#gap}; ignored when it begins
+   * one), {@code nextStarts} whether the row after it begins one (read by reverse scans).
    */
-  Summary entryElement(Backend be, double[] in, double t, boolean starts, double prevTime,
+  Summary entryElement(Backend be, double[] in, double gap, boolean starts,
       boolean nextStarts) {
     int w = model.width();
     StepModel.Block blk = new StepModel.Block(in.length, 1, time != null);
@@ -270,11 +299,10 @@ final class RowScan implements Serializable {
       blk.in[k][0] = in[k];
     }
     if (time != null) {
-      blk.time[0] = t;
+      blk.gap[0] = starts ? Double.NaN : gap;
     }
     blk.starts[0] = starts;
     blk.starts[1] = nextStarts;
-    blk.prevTime = starts ? Double.NaN : prevTime;
     blk.len = 1;
     Sequence as = Sequence.allocate(dev.longscan.Precision.FLOAT64, 1, w);
     Sequence bs = Sequence.allocate(dev.longscan.Precision.FLOAT64, 1, w);
@@ -304,9 +332,7 @@ final class RowScan implements Serializable {
     final Backend be;
     final Reader rd = new Reader(false);
     final RowBuffer buf;
-    final double[] a;
-    final double[] b;
-    final double[] h;
+    final Scratch abh = new Scratch(true);
     final double[] carry;
     final ScanOptions base = options();
     final int w = model.width();
@@ -319,6 +345,10 @@ final class RowScan implements Serializable {
     int emitTo;
     boolean firstBlock = true;
     boolean done;
+    /** The first row's key and order value, for the check against phase 1. */
+    Object[] firstKey;
+    long firstL;
+    double firstD = Double.NaN;
 
     Phase3(int partition, Iterator<InternalRow> rows, PartitionPlan plan) {
       this.rows = rows;
@@ -326,9 +356,6 @@ final class RowScan implements Serializable {
       this.be = backends.forTask(partition);
       rd.ot.partition = partition;
       this.buf = new RowBuffer(chunkRows + 1, inputSchema.size());
-      a = new double[(chunkRows + 1) * w];
-      b = new double[(chunkRows + 1) * w];
-      h = new double[(chunkRows + 1) * w];
       carry = new double[w];
       toUnsafe = UnsafeProjection.create(inputSchema);
     }
@@ -355,7 +382,15 @@ final class RowScan implements Serializable {
       }
       while (blk.len < chunkRows + 1 && rows.hasNext()) {
         InternalRow r = rows.next();
+        if (rd.ot.rows >= plan.rows) {
+          throw tooMany();
+        }
         rd.add(r);
+        if (rd.ot.rows == 1) {
+          firstKey = rd.ot.key;
+          firstL = rd.ot.timeL;
+          firstD = rd.ot.timeD;
+        }
         buf.add(r instanceof UnsafeRow ? (UnsafeRow) r : toUnsafe.apply(r));
       }
       int n;
@@ -365,6 +400,9 @@ final class RowScan implements Serializable {
         n = blk.len;
         done = true;
         blk.starts[n] = plan.nextStarts;
+        OrderTracker ot = rd.ot;
+        plan.verify(rd.ot.partition, keys, time, ot.rows, firstKey, firstL, firstD, ot.key,
+            ot.timeL, ot.timeD);
       }
       if (n == 0) {
         emitFrom = emitTo = 0;
@@ -372,7 +410,9 @@ final class RowScan implements Serializable {
       }
       if (firstBlock) {
         blk.starts[0] = plan.firstStarts;
-        blk.prevTime = plan.firstStarts ? Double.NaN : plan.prevTime;
+        if (blk.gap != null) {
+          blk.gap[0] = plan.firstStarts ? Double.NaN : plan.firstGap;
+        }
         firstBlock = false;
       }
       if (block >= plan.blocks) {
@@ -380,9 +420,10 @@ final class RowScan implements Serializable {
             + "more than " + plan.blocks + " blocks); the input must be deterministic: cache or"
             + " checkpoint it before the scan");
       }
-      Sequence as = Sequence.of(a, w).slice(0, n);
-      Sequence bs = Sequence.of(b, w).slice(0, n);
-      Sequence hs = Sequence.of(h, w).slice(0, n);
+      abh.fit(n);
+      Sequence as = Sequence.of(abh.a, w).slice(0, n);
+      Sequence bs = Sequence.of(abh.b, w).slice(0, n);
+      Sequence hs = Sequence.of(abh.h, w).slice(0, n);
       model.coefficients(blk, 0, n, as, bs);
       System.arraycopy(plan.carries, block * w, carry, 0, w);
       be.apply(as, bs, carry, base.withSegmentStarts(blk.starts, 0), hs);
@@ -402,8 +443,15 @@ final class RowScan implements Serializable {
         throw new NoSuchElementException();
       }
       int i = emitFrom++;
-      out.setDouble(0, model.output(h, i * w));
+      out.setDouble(0, model.output(abh.h, i * w));
       return joined.apply(buf.get(i), out);
+    }
+
+    private IllegalStateException tooMany() {
+      return new IllegalStateException("longscan: phase 3 read partition " + rd.ot.partition
+          + " otherwise than phase 1: expected " + plan.rows + " rows, found more; the input"
+          + " must be deterministic (the same rows in the same partitions each time it is"
+          + " computed): cache or checkpoint it before the scan");
     }
   }
 
@@ -427,7 +475,6 @@ final class RowScan implements Serializable {
     private final double[] in = new double[values.length];
     /** The key of the row before (null before the first row). */
     private Object[] key;
-    private double before;
     /** Rows stepped so far. */
     private long rows;
     /** The order value of the row stepped last, as a long (integral columns) and a double. */
@@ -440,7 +487,6 @@ final class RowScan implements Serializable {
       double[] s = model.initialState();
       h0 = s != null ? s : new double[w];
       System.arraycopy(plan.carries, 0, h, 0, w);
-      before = plan.firstStarts ? Double.NaN : plan.prevTime;
     }
 
     /** The output of the partition's next row. */
@@ -449,7 +495,7 @@ final class RowScan implements Serializable {
       if (keys.present()) {
         int nk = keys.firstNull(r);
         if (nk >= 0) {
-          throw changed(keys.cols[nk].name, "null");
+          throw OrderTracker.changed(partition, rows, null, keys.cols[nk].name, "null");
         }
         if (key == null) {
           starts = plan.firstStarts;
@@ -463,19 +509,34 @@ final class RowScan implements Serializable {
       } else {
         starts = rows == 0 && plan.firstStarts;
       }
+      double gap = Double.NaN;
       if (time != null) {
         if (time.isNull(r)) {
           throw changed(time.name, "null");
         }
+        long l = 0;
+        double d;
         if (time.integral) {
-          timeL = time.getLong(r);
-          timeD = timeL;
+          l = time.getLong(r);
+          d = l;
         } else {
-          timeD = time.getDouble(r);
-          if (!Double.isFinite(timeD)) {
-            throw changed(time.name, Double.toString(timeD));
+          d = time.getDouble(r);
+          if (!Double.isFinite(d)) {
+            throw changed(time.name, Double.toString(d));
           }
         }
+        if (starts) {
+          gap = Double.NaN;
+        } else if (rows == 0) {
+          gap = plan.firstGap;
+        } else {
+          if (time.integral ? l <= timeL : !(d > timeD)) {
+            throw changed(time.name, time.display(l, d) + " after " + time.display(timeL, timeD));
+          }
+          gap = time.gap(timeL, timeD, l, d);
+        }
+        timeL = l;
+        timeD = d;
       }
       for (int k = 0; k < in.length; k++) {
         if (values[k].isNull(r)) {
@@ -483,43 +544,67 @@ final class RowScan implements Serializable {
         }
         in[k] = values[k].get(r);
       }
-      model.rowCoefficients(in, timeD, starts, starts ? Double.NaN : before, a, b);
+      model.rowCoefficients(in, gap, starts, a, b);
       for (int c = 0; c < w; c++) {
         h[c] = a[c] * (starts ? h0[c] : h[c]) + b[c];
       }
-      before = timeD;
       rows++;
       return model.output(h, 0);
     }
 
     private IllegalStateException changed(String column, String found) {
-      return OrderTracker.changed(partition, rows, column, found);
+      return OrderTracker.changed(partition, rows, key != null ? keys.display(key) : null,
+          column, found);
     }
   }
 
-  /** Rows kept as bytes in one growing array, so a block of rows costs no object per row. */
+  /**
+   * Rows kept as bytes in pages, so a block of rows costs no object per row: pages grow
+   * geometrically from 64 KiB to {@link #PAGE} with the rows that arrive, then more pages of
+   * that size follow (a block may hold more than the 2 GiB one array can), and the offset
+   * arrays grow with the row count up to the block's capacity.
+   */
   static final class RowBuffer {
-    private byte[] data = new byte[1 << 16];
-    private final int[] off;
-    private final int[] size;
+    /** The size of full pages (a larger row gets a page of its own size). */
+    static final int PAGE = 1 << 26;
+    private final List<byte[]> pages = new ArrayList<>();
+    private final int capacity;
+    private int[] page = new int[0];
+    private int[] off = new int[0];
+    private int[] size = new int[0];
     private final UnsafeRow view;
     private int n;
+    /** Bytes used in the last page. */
     private int used;
 
     RowBuffer(int capacity, int fields) {
-      off = new int[capacity];
-      size = new int[capacity];
+      this.capacity = capacity;
       view = new UnsafeRow(fields);
+      pages.add(new byte[1 << 16]);
     }
 
     void add(UnsafeRow r) {
       int s = r.getSizeInBytes();
-      if (used + s > data.length) {
-        byte[] bigger = new byte[Math.max(data.length * 2, used + s)];
-        System.arraycopy(data, 0, bigger, 0, used);
-        data = bigger;
+      if (n == off.length) {
+        int m = StepModel.grown(n, n + 1, capacity);
+        page = Arrays.copyOf(page, m);
+        off = Arrays.copyOf(off, m);
+        size = Arrays.copyOf(size, m);
       }
-      r.writeToMemory(data, Platform.BYTE_ARRAY_OFFSET + used);
+      byte[] last = pages.get(pages.size() - 1);
+      if ((long) used + s > last.length) {
+        if (pages.size() == 1 && last.length < PAGE && (long) used + s <= PAGE) {
+          // the first page grows until it is a full page
+          last = Arrays.copyOf(last, (int) Math.min(PAGE, Math.max(2L * last.length, used + s)));
+          pages.set(0, last);
+        } else {
+          last = new byte[Math.max(PAGE, s)];
+          pages.add(last);
+          used = 0;
+        }
+      }
+      r.writeToMemory(last, Platform.BYTE_ARRAY_OFFSET + used);
+      page[n] = pages.size() - 1;
       off[n] = used;
       size[n] = s;
       used += s;
@@ -527,17 +612,41 @@ final class RowScan implements Serializable {
     }
 
     UnsafeRow get(int i) {
-      view.pointTo(data, Platform.BYTE_ARRAY_OFFSET + off[i], size[i]);
+      view.pointTo(pages.get(page[i]), Platform.BYTE_ARRAY_OFFSET + off[i], size[i]);
       return view;
     }
 
-    /** Keeps only row {@code from}, moved to slot 0. */
+    /** Keeps only row {@code from}, moved to slot 0 of the first page (the others go). */
     void shift(int from) {
-      System.arraycopy(data, off[from], data, 0, size[from]);
+      byte[] first = pages.get(0);
+      byte[] src = pages.get(page[from]);
+      if (first.length < size[from]) {
+        first = new byte[size[from]];
+        pages.set(0, first);
+      }
+      System.arraycopy(src, off[from], first, 0, size[from]);
+      while (pages.size() > 1) {
+        pages.remove(pages.size() - 1);
+      }
+      page[0] = 0;
       off[0] = 0;
       size[0] = size[from];
       used = size[from];
       n = 1;
+    }
+
+    /** Rows held (for tests). */
+    int rows() {
+      return n;
+    }
+
+    /** Bytes of row storage allocated (for tests). */
+    long allocatedBytes() {
+      long b = 0;
+      for (byte[] p : pages) {
+        b += p.length;
+      }
+      return b;
     }
   }
 }

@@ -254,13 +254,23 @@ public final class ScanTransform extends AbstractFunction1<Dataset<Row>, Dataset
         }
       }
     }
+    String nd = SparkInternals.nondeterministic(df);
+    if (nd != null) {
+      throw Failures.nondeterministic(nd);
+    }
     SparkContext sc = spark.sparkContext();
     ExecutorBackends backends = st.backends(SparkInternals.isLocal(sc));
+    backends.checkOnDriver();
     Dataset<Row> sorted = presorted ? df : df.sort(sortColumns());
     String hint = presorted ? "; the input was declared presorted(): drop presorted() to let"
         + " longscan sort it" : "";
     if (kind == Kind.CHUNKS) {
       return runChunks(spark, sorted, schema, k, t, st, backends, hint, t0);
+    }
+    if (h0 != null && h0.length != 1) {
+      throw new ParameterException("expected an initial state of 1 value for " + name()
+          + " (the long format has one channel per row; for several channels use the chunked"
+          + " format with width(n)), found " + h0.length + " values " + Arrays.toString(h0));
     }
     StepModel model = model(t);
     Columns.Value[] values = new Columns.Value[inputs.length];

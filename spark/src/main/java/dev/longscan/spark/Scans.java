@@ -176,6 +176,7 @@ public final class Scans {
     Columns.Keys keys = new Columns.Keys(ChunkScan.CHUNK_KEYS, new String[] {"series"});
     Columns.Time ord = new Columns.Time(ChunkScan.CHUNK_KEYS, "ordinal");
     ExecutorBackends backends = st.backends(SparkInternals.isLocal(jsc.sc()));
+    backends.checkOnDriver();
     ChunkScan scan = new ChunkScan(keys, ord, width, options.direction(),
         h0 == null ? null : h0.clone(), options.nonFinite(), backends, null, null, null);
     if (!st.keepStates) {

@@ -97,6 +97,59 @@ final class SparkInternals {
     });
   }
 
+  /**
+   * The first non-deterministic expression in the DataFrame's optimized plan (where cached
+   * parts are the cached data, not the plan that computed them), as SQL — the innermost one, so
+   * that it names the culprit (a UDF marked non-deterministic, {@code rand()}, …) rather than an
+   * expression around it — or null when there is none. longscan's own phase 3 (the result of an
+   * earlier scan) is not counted: it gives the same values each time its input does.
+   */
+  static String nondeterministic(Dataset<Row> df) {
+    org.apache.spark.sql.catalyst.plans.logical.LogicalPlan plan =
+        classic(df).queryExecution().optimizedPlan();
+    String[] found = {null};
+    plan.foreach(new scala.runtime.AbstractFunction1<
+        org.apache.spark.sql.catalyst.plans.logical.LogicalPlan, scala.runtime.BoxedUnit>() {
+      @Override
+      public scala.runtime.BoxedUnit apply(
+          org.apache.spark.sql.catalyst.plans.logical.LogicalPlan node) {
+        scala.collection.Iterator<org.apache.spark.sql.catalyst.expressions.Expression> es =
+            node.expressions().iterator();
+        while (found[0] == null && es.hasNext()) {
+          scala.Option<org.apache.spark.sql.catalyst.expressions.Expression> e = es.next().find(
+              new scala.runtime.AbstractFunction1<
+                  org.apache.spark.sql.catalyst.expressions.Expression, Object>() {
+                @Override
+                public Object apply(org.apache.spark.sql.catalyst.expressions.Expression x) {
+                  return !x.deterministic() && !(x instanceof Phase3Expression)
+                      && x.children().forall(new scala.runtime.AbstractFunction1<
+                          org.apache.spark.sql.catalyst.expressions.Expression, Object>() {
+                        @Override
+                        public Object apply(
+                            org.apache.spark.sql.catalyst.expressions.Expression c) {
+                          return c.deterministic() || c instanceof Phase3Expression;
+                        }
+                      });
+                }
+              });
+          if (e.isDefined()) {
+            found[0] = sql(e.get());
+          }
+        }
+        return scala.runtime.BoxedUnit.UNIT;
+      }
+    });
+    return found[0];
+  }
+
+  private static String sql(org.apache.spark.sql.catalyst.expressions.Expression e) {
+    try {
+      return e.sql();
+    } catch (RuntimeException notSql) {
+      return e.toString();
+    }
+  }
+
   /** The Catalyst expression of a column of a classic DataFrame. */
   static org.apache.spark.sql.catalyst.expressions.Expression expression(
       org.apache.spark.sql.Column c) {

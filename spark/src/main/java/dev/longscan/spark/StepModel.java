@@ -53,11 +53,11 @@ abstract class StepModel implements Serializable {
   /**
    * The coefficients of one row into {@code a[0, width)} and {@code b[0, width)}: the same
    * formulas, and bits, as {@link #coefficients} for that row. {@code in[k]} are its inputs,
-   * {@code t} its order value, {@code starts} whether it begins a series, and {@code before} the
-   * order value of the row before it (NaN when it begins a series or has no row before it).
+   * {@code starts} whether it begins a series, and {@code gap} its order value minus that of the
+   * row before it, taken exactly in the column's finest unit and then rounded to a double (NaN
+   * when it begins a series or has no row before it).
    */
-  abstract void rowCoefficients(double[] in, double t, boolean starts, double before, double[] a,
-      double[] b);
+  abstract void rowCoefficients(double[] in, double gap, boolean starts, double[] a, double[] b);
 
   /** The output value of a row from its state {@code h[off, off + width)}. */
   double output(double[] h, int off) {
@@ -65,32 +65,50 @@ abstract class StepModel implements Serializable {
   }
 
   /**
-   * The extracted inputs of up to {@code capacity} consecutive rows of one partition:
-   * {@code in[k][i]} is input column k of row i, {@code time[i]} its order value as a double,
-   * {@code starts[i]} true when row i begins a series (its key differs from the row before, or
-   * no row comes before it), and {@code prevTime} the order value of the row before row 0 (NaN
-   * when there is none or when row 0 begins a series). {@code starts} has one extra slot: in a
-   * reverse scan, {@code starts[len]} says whether the row after the block begins a series.
+   * The extracted inputs of consecutive rows of one partition: {@code in[k][i]} is input column k
+   * of row i, {@code gap[i]} its order value minus that of the row before it (exact in the
+   * column's finest unit, then rounded to a double; NaN when row i begins a series or no row
+   * comes before it), {@code starts[i]} true when row i begins a series (its key differs from the
+   * row before, or no row comes before it). {@code starts} has one extra slot: in a reverse scan,
+   * {@code starts[len]} says whether the row after the block begins a series. The arrays start
+   * small and grow geometrically with the rows that arrive ({@link #ensure}), up to the block's
+   * capacity, so a large block size costs memory only for partitions that fill it.
    */
   static final class Block {
-    final double[][] in;
-    final double[] time;
-    final boolean[] starts;
-    double prevTime = Double.NaN;
+    /** The most rows the arrays are first made for. */
+    static final int INITIAL = 1024;
+    final int capacity;
+    double[][] in;
+    double[] gap;
+    boolean[] starts;
     int len;
 
     Block(int inputs, int capacity, boolean withTime) {
-      in = new double[inputs][capacity];
-      time = withTime ? new double[capacity] : null;
-      starts = new boolean[capacity + 1];
+      this.capacity = capacity;
+      int n = Math.min(capacity, INITIAL);
+      in = new double[inputs][n];
+      gap = withTime ? new double[n] : null;
+      starts = new boolean[n + 1];
     }
 
-    /** Order value of the row before row i (NaN when none or when row i begins a series). */
-    double timeBefore(int i) {
-      if (starts[i]) {
-        return Double.NaN;
+    /** The rows the arrays hold now. */
+    int allocated() {
+      return starts.length - 1;
+    }
+
+    /** Makes room for row {@code slot} (below the capacity), growing the arrays if needed. */
+    void ensure(int slot) {
+      if (slot < allocated()) {
+        return;
       }
-      return i == 0 ? prevTime : time[i - 1];
+      int n = grown(allocated(), slot + 1, capacity);
+      for (int k = 0; k < in.length; k++) {
+        in[k] = Arrays.copyOf(in[k], n);
+      }
+      if (gap != null) {
+        gap = Arrays.copyOf(gap, n);
+      }
+      starts = Arrays.copyOf(starts, n + 1);
     }
 
     /** Moves row {@code from} to slot 0 (the look-ahead row becomes the next block's first). */
@@ -98,13 +116,43 @@ abstract class StepModel implements Serializable {
       for (double[] col : in) {
         col[0] = col[from];
       }
-      if (time != null) {
-        prevTime = starts[from] ? Double.NaN : time[from - 1];
-        time[0] = time[from];
+      if (gap != null) {
+        gap[0] = gap[from];
       }
       starts[0] = starts[from];
       Arrays.fill(starts, 1, starts.length, false);
       len = 1;
+    }
+  }
+
+  /** A new length of at least {@code needed}: twice {@code current}, at most {@code max}. */
+  static int grown(int current, int needed, int max) {
+    long n = Math.max((long) needed, 2L * Math.max(current, 1));
+    return (int) Math.min(n, max);
+  }
+
+  /** {@code a} with room for at least {@code n} values (grown geometrically, at most max). */
+  static double[] room(double[] a, int n, int max) {
+    return n <= a.length ? a : Arrays.copyOf(a, grown(a.length, n, max));
+  }
+
+  /**
+   * The decay of a row over its gap ({@link Filters#decay}): 0 where it begins a series (or has
+   * no row before it).
+   */
+  static double decay(boolean starts, double gap, double halfLife) {
+    return starts || Double.isNaN(gap) ? 0.0 : Filters.decay(gap, halfLife);
+  }
+
+  /** The decays of rows [from, to) of the block into every channel of {@code a}. */
+  static void decays(Block blk, int from, int to, double halfLife, Sequence a) {
+    double[] ad = a.doubleArray();
+    int w = a.width();
+    for (int i = from, j = a.offset(); i < to; i++) {
+      double d = decay(blk.starts[i], blk.gap[i], halfLife);
+      for (int c = 0; c < w; c++, j++) {
+        ad[j] = d;
+      }
     }
   }
 
@@ -142,8 +190,7 @@ abstract class StepModel implements Serializable {
     }
 
     @Override
-    void rowCoefficients(double[] in, double t, boolean starts, double before, double[] a,
-        double[] b) {
+    void rowCoefficients(double[] in, double gap, boolean starts, double[] a, double[] b) {
       a[0] = in[0];
       b[0] = in[1];
     }
@@ -178,8 +225,7 @@ abstract class StepModel implements Serializable {
     }
 
     @Override
-    void rowCoefficients(double[] in, double t, boolean starts, double before, double[] a,
-        double[] b) {
+    void rowCoefficients(double[] in, double gap, boolean starts, double[] a, double[] b) {
       a[0] = starts ? 0.0 : 1.0 - alpha;
       b[0] = starts ? in[0] : alpha * in[0];
     }
@@ -220,16 +266,14 @@ abstract class StepModel implements Serializable {
     }
 
     @Override
-    void rowCoefficients(double[] in, double t, boolean starts, double before, double[] a,
-        double[] b) {
-      a[0] = starts || Double.isNaN(before) ? 0.0 : Filters.decay(t - before, halfLife);
+    void rowCoefficients(double[] in, double gap, boolean starts, double[] a, double[] b) {
+      a[0] = decay(starts, gap, halfLife);
       b[0] = (1.0 - a[0]) * in[0];
     }
 
     @Override
     void coefficients(Block blk, int from, int to, Sequence a, Sequence b) {
-      Filters.decayCoefficients(blk.time, from, halfLife, blk.starts, from, blk.timeBefore(from),
-          a);
+      decays(blk, from, to, halfLife, a);
       double[] ad = a.doubleArray();
       double[] bd = b.doubleArray();
       double[] x = blk.in[0];
@@ -275,10 +319,9 @@ abstract class StepModel implements Serializable {
     }
 
     @Override
-    void rowCoefficients(double[] in, double t, boolean starts, double before, double[] a,
-        double[] b) {
+    void rowCoefficients(double[] in, double gap, boolean starts, double[] a, double[] b) {
       double d = !needsTime() ? 1.0 - alpha
-          : starts || Double.isNaN(before) ? 0.0 : Filters.decay(t - before, halfLife);
+          : decay(starts, gap, halfLife);
       a[0] = d;
       a[1] = d;
       b[0] = in[0];
@@ -288,8 +331,7 @@ abstract class StepModel implements Serializable {
     @Override
     void coefficients(Block blk, int from, int to, Sequence a, Sequence b) {
       if (needsTime()) {
-        Filters.decayCoefficients(blk.time, from, halfLife, blk.starts, from,
-            blk.timeBefore(from), a);
+        decays(blk, from, to, halfLife, a);
       } else {
         a.fill(1.0 - alpha);
       }
@@ -329,8 +371,7 @@ abstract class StepModel implements Serializable {
     }
 
     @Override
-    void rowCoefficients(double[] in, double t, boolean starts, double before, double[] a,
-        double[] b) {
+    void rowCoefficients(double[] in, double gap, boolean starts, double[] a, double[] b) {
       a[0] = d;
       b[0] = c * in[0];
     }
@@ -376,8 +417,7 @@ abstract class StepModel implements Serializable {
     }
 
     @Override
-    void rowCoefficients(double[] in, double t, boolean starts, double before, double[] a,
-        double[] b) {
+    void rowCoefficients(double[] in, double gap, boolean starts, double[] a, double[] b) {
       a[0] = gammaColumn ? in[1] : gamma;
       b[0] = in[0];
     }
@@ -426,8 +466,7 @@ abstract class StepModel implements Serializable {
     }
 
     @Override
-    void rowCoefficients(double[] in, double t, boolean starts, double before, double[] a,
-        double[] b) {
+    void rowCoefficients(double[] in, double gap, boolean starts, double[] a, double[] b) {
       a[0] = product ? in[0] : 1.0;
       b[0] = product ? 0.0 : in[0];
     }

@@ -108,7 +108,7 @@ class ClusterTest {
         }
       }
       return x;
-    }, DataTypes.DoubleType).asNondeterministic();
+    }, DataTypes.DoubleType);
   }
 
   @Test

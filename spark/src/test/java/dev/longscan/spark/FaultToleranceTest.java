@@ -42,7 +42,7 @@ class FaultToleranceTest {
         throw new IllegalStateException("injected failure in partition " + tc.partitionId());
       }
       return x;
-    }, DataTypes.DoubleType).asNondeterministic();
+    }, DataTypes.DoubleType);
   }
 
   private static long[] bits(Dataset<Row> out, String col) {

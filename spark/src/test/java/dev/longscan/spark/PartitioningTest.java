@@ -80,7 +80,8 @@ class PartitioningTest {
   void sortsShuffledInput() {
     KeyedData d = KeyedData.random(9, 120, 8);
     Dataset<Row> shuffled = d.frame(spark, new int[] {0, d.rows()})
-        .repartition(5).sortWithinPartitions(org.apache.spark.sql.functions.rand(3));
+        .repartition(5).sortWithinPartitions(org.apache.spark.sql.functions.hash(
+            org.apache.spark.sql.functions.col("t"), org.apache.spark.sql.functions.col("key")));
     // keep the sort's 7 partitions (adaptive execution would merge such small ones into one)
     spark.conf().set("spark.sql.adaptive.coalescePartitions.enabled", "false");
     try {

@@ -34,17 +34,14 @@ class StepModelTest {
       for (int trial = 0; trial < 20; trial++) {
         int n = 1 + r.nextInt(61);
         StepModel.Block blk = new StepModel.Block(m.inputs(), n, true);
-        double t = r.nextDouble() * 1000;
         for (int i = 0; i < n; i++) {
           for (int k = 0; k < m.inputs(); k++) {
             blk.in[k][i] = 4 * r.nextDouble() - 2;
           }
-          t += 0.5 + 40 * r.nextDouble();
-          blk.time[i] = t;
           blk.starts[i] = r.nextInt(6) == 0;
+          blk.gap[i] = blk.starts[i] || r.nextInt(9) == 0 ? Double.NaN : 0.5 + 40 * r.nextDouble();
         }
         blk.len = n;
-        blk.prevTime = blk.starts[0] ? Double.NaN : blk.time[0] - 7.25;
         int from = r.nextInt(n);
         int w = m.width();
         Sequence a = Sequence.allocate(Precision.FLOAT64, n - from, w);
@@ -57,7 +54,7 @@ class StepModelTest {
           for (int k = 0; k < in.length; k++) {
             in[k] = blk.in[k][i];
           }
-          m.rowCoefficients(in, blk.time[i], blk.starts[i], blk.timeBefore(i), ra, rb);
+          m.rowCoefficients(in, blk.gap[i], blk.starts[i], ra, rb);
           for (int c = 0; c < w; c++) {
             String where = m.name() + ", trial " + trial + ", row " + i + ", channel " + c;
             assertEquals(Double.doubleToRawLongBits(a.doubleArray()[a.offset() + (i - from) * w + c]),
