@@ -35,7 +35,7 @@ final class Failures {
   static dev.longscan.ParameterException nondeterministic(String expression) {
     return new dev.longscan.ParameterException("expected a deterministic input (phase 3 computes"
         + " the input again and must see the rows and values phase 1 saw), found the"
-        + " non-deterministic expression " + expression + " in its plan; cache the input"
+        + " non-deterministic expression '" + expression + "' in its plan; cache the input"
         + " (df.cache()) or checkpoint it (df.localCheckpoint()) before the scan, or mark the"
         + " function deterministic if it is");
   }

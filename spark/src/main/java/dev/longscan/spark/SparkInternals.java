@@ -116,30 +116,36 @@ final class SparkInternals {
         scala.collection.Iterator<org.apache.spark.sql.catalyst.expressions.Expression> es =
             node.expressions().iterator();
         while (found[0] == null && es.hasNext()) {
-          scala.Option<org.apache.spark.sql.catalyst.expressions.Expression> e = es.next().find(
-              new scala.runtime.AbstractFunction1<
-                  org.apache.spark.sql.catalyst.expressions.Expression, Object>() {
-                @Override
-                public Object apply(org.apache.spark.sql.catalyst.expressions.Expression x) {
-                  return !x.deterministic() && !(x instanceof Phase3Expression)
-                      && x.children().forall(new scala.runtime.AbstractFunction1<
-                          org.apache.spark.sql.catalyst.expressions.Expression, Object>() {
-                        @Override
-                        public Object apply(
-                            org.apache.spark.sql.catalyst.expressions.Expression c) {
-                          return c.deterministic() || c instanceof Phase3Expression;
-                        }
-                      });
-                }
-              });
-          if (e.isDefined()) {
-            found[0] = sql(e.get());
+          org.apache.spark.sql.catalyst.expressions.Expression e = culprit(es.next());
+          if (e != null) {
+            found[0] = sql(e);
           }
         }
         return scala.runtime.BoxedUnit.UNIT;
       }
     });
     return found[0];
+  }
+
+  /** The innermost non-deterministic expression in e (not counting phase 3), or null. */
+  private static org.apache.spark.sql.catalyst.expressions.Expression culprit(
+      org.apache.spark.sql.catalyst.expressions.Expression e) {
+    if (e.deterministic() || e instanceof Phase3Expression) {
+      return null;
+    }
+    boolean childrenDeterministic = true;
+    scala.collection.Iterator<org.apache.spark.sql.catalyst.expressions.Expression> cs =
+        e.children().iterator();
+    while (cs.hasNext()) {
+      org.apache.spark.sql.catalyst.expressions.Expression c = cs.next();
+      org.apache.spark.sql.catalyst.expressions.Expression inner = culprit(c);
+      if (inner != null) {
+        return inner;
+      }
+      childrenDeterministic &= c.deterministic();
+    }
+    // non-deterministic of itself (its children are deterministic), or only through phase 3
+    return childrenDeterministic ? e : null;
   }
 
   private static String sql(org.apache.spark.sql.catalyst.expressions.Expression e) {
