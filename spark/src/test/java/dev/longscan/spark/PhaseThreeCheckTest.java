@@ -87,6 +87,42 @@ class PhaseThreeCheckTest {
     }
   }
 
+  static final AtomicInteger NULLED = new AtomicInteger();
+
+  @Test
+  void aRowThatChangedFailsTheParquetWriteNamingItsKey() {
+    org.apache.spark.sql.types.StructType schema = new org.apache.spark.sql.types.StructType()
+        .add("key", org.apache.spark.sql.types.DataTypes.StringType, false)
+        .add("t", org.apache.spark.sql.types.DataTypes.LongType, false)
+        .add("x", org.apache.spark.sql.types.DataTypes.DoubleType, true);
+    for (String inline : new String[] {"false", "true"}) {
+      // row 3 of partition 1 (key 'q') holds a null from the second computation on
+      NULLED.set(0);
+      JavaRDD<Row> rdd = JavaSparkContext.fromSparkContext(spark.sparkContext())
+          .parallelize(List.of(0, 1), 2).flatMap(p -> {
+            boolean later = p == 1 && NULLED.getAndIncrement() > 0;
+            List<Row> rows = new ArrayList<>();
+            for (int i = 0; i < 6; i++) {
+              rows.add(RowFactory.create(p == 0 ? "k" : "q", (long) i,
+                  later && i == 3 ? null : 1.0));
+            }
+            return rows.iterator();
+          });
+      spark.conf().set(LongscanConf.INLINE_PHASE3, inline);
+      Dataset<Row> out = spark.createDataFrame(rdd, schema)
+          .transform(Scans.cumsum("x").key("key").orderBy("t").presorted());
+      Path target = dir.resolve("changed" + inline);
+      Exception e = assertThrows(Exception.class, () -> out.write().parquet(target.toString()));
+      assertFalse(Files.exists(target.resolve("_SUCCESS")), "the write must not succeed");
+      StringBuilder sb = new StringBuilder();
+      for (Throwable t = e; t != null; t = t.getCause()) {
+        sb.append(t.getMessage()).append('\n');
+      }
+      assertTrue(sb.toString().contains("row 3 of partition 1 (key='q') changed between phase 1"
+          + " and phase 3 (x is now null)"), "inline " + inline + ": " + sb);
+    }
+  }
+
   @Test
   void aMissingRowFailsTheInlinePath() throws IOException {
     String first = failedWrite(changing(0), "true", "inline0");
