@@ -258,7 +258,8 @@ final class ChunkScan implements Serializable {
   LocalStates guessChunks(int partition, Iterator<Chunk> chunks) {
     Keeper k = new Keeper();
     PartitionReport rep = summarize(partition, chunks, new ChunkAdapter(), k);
-    return rep.error != null ? new LocalStates(partition, rep, rep.backend)
+    return rep.error != null || rep.backendError != null
+        ? new LocalStates(partition, rep, rep.backend)
         : k.states(partition, rep);
   }
 
@@ -361,8 +362,10 @@ final class ChunkScan implements Serializable {
   private <T> PartitionReport summarize(int partition, Iterator<T> it, Adapter<T> ad,
       Keeper keeper) {
     PartitionReport rep = new PartitionReport(partition);
-    Backend be = backends.forTask(partition);
-    rep.backend = be.describe();
+    Backend be = backends.forPhaseOne(partition, rep);
+    if (be == null) {
+      return rep;
+    }
     ScanOptions base = options();
     OrderTracker ot = new OrderTracker(keys, ordinal, true);
     List<Summary> sums = new ArrayList<>();

@@ -90,6 +90,23 @@ final class ExecutorBackends implements Serializable {
     }
   }
 
+  /**
+   * {@link #forTask} for phase 1: a backend the setting demands but the executor cannot open (a
+   * {@link BackendUnavailableException}) is recorded in the report, and null returned, so that
+   * the scan fails once, on the driver, with the reason ({@link Failures#check}), instead of
+   * failing every task and its retries.
+   */
+  Backend forPhaseOne(int partition, PartitionReport rep) {
+    try {
+      Backend b = forTask(partition);
+      rep.backend = b.describe();
+      return b;
+    } catch (BackendUnavailableException e) {
+      rep.backendError = e.getMessage();
+      return null;
+    }
+  }
+
   /** The backend for the running task (the CPU when called outside a task). */
   Backend forTask(int partition) {
     TaskContext tc = TaskContext.get();

@@ -40,8 +40,14 @@ final class Failures {
         + " function deterministic if it is");
   }
 
-  /** Throws for the first bad row of the input, if any. */
+  /** Throws for the first bad row of the input (or backend a task could not open), if any. */
   void check() {
+    for (PartitionReport r : reps) {
+      if (r.backendError != null) {
+        throw new dev.longscan.BackendUnavailableException(r.backendError + " (phase 1, partition "
+            + r.partition + ")");
+      }
+    }
     int pe = -1;
     for (int p = 0; p < reps.length; p++) {
       if (reps[p].error != null) {

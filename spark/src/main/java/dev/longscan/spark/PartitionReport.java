@@ -49,6 +49,9 @@ final class PartitionReport implements java.io.Serializable {
   /** The backend phase 1 ran on (its description). */
   String backend;
 
+  /** Why the task could not open the backend the setting demands (a GPU), or null. */
+  String backendError;
+
   /** The first bad row, or null. */
   DataError error;
 

@@ -139,6 +139,9 @@ final class RowScan implements Serializable {
   /** Phase 1: the partition's block summaries, boundary facts and first error. */
   PartitionReport summarize(int partition, Iterator<InternalRow> rows) {
     Phase1 p = new Phase1(partition);
+    if (p.be == null) {
+      return p.rep;
+    }
     while (rows.hasNext()) {
       if (!p.rd.add(rows.next())) {
         return p.failed();
@@ -157,6 +160,9 @@ final class RowScan implements Serializable {
    */
   PartitionReport summarizeBatches(int partition, Iterator<ColumnarBatch> batches) {
     Phase1 p = new Phase1(partition);
+    if (p.be == null) {
+      return p.rep;
+    }
     Columnar col = Columnar.eligible(keys, time, values) ? new Columnar(keys, time, values)
         : null;
     while (batches.hasNext()) {
@@ -186,8 +192,7 @@ final class RowScan implements Serializable {
 
     Phase1(int partition) {
       rep = new PartitionReport(partition);
-      be = backends.forTask(partition);
-      rep.backend = be.describe();
+      be = backends.forPhaseOne(partition, rep);
     }
 
     /** After the reader took a row. */

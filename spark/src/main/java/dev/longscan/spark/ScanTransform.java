@@ -465,7 +465,7 @@ public final class ScanTransform extends AbstractFunction1<Dataset<Row>, Dataset
   }
 
   /** The half-life in the unit the order values are read in (µs for timestamps, days, …). */
-  private double halfLifeInTimeUnits(Columns.Time t) {
+  double halfLifeInTimeUnits(Columns.Time t) {
     if (t == null) {
       throw new ParameterException("expected an order column (orderBy(...)) holding the time"
           + " stamps for " + name() + ", found none");
@@ -473,7 +473,8 @@ public final class ScanTransform extends AbstractFunction1<Dataset<Row>, Dataset
     if (halfLifeDuration != null) {
       double seconds = halfLifeDuration.getSeconds() + halfLifeDuration.getNano() * 1e-9;
       if (t.isTimestamp()) {
-        return seconds * 1e6;
+        // microseconds from the exact parts (1500 ns is 1.5 µs, not 1.5e-6 s × 1e6)
+        return halfLifeDuration.getSeconds() * 1e6 + halfLifeDuration.getNano() / 1e3;
       }
       if (t.isDate()) {
         return seconds / 86400.0;

@@ -140,6 +140,18 @@ class ExactGapsTest {
   }
 
   @Test
+  void aDurationHalfLifeBecomesMicrosecondsExactly() {
+    // timestamps are read in microseconds: 300 ns is 0.3 µs (via seconds it was
+    // 0.30000000000000004), 999999999 ns is 999999.999 µs
+    StructType ts = new StructType().add("ts", DataTypes.TimestampType, false);
+    Columns.Time t = new Columns.Time(ts, "ts");
+    assertEquals(0.3, Scans.emaHalfLife("x", java.time.Duration.ofNanos(300))
+        .halfLifeInTimeUnits(t), 0.0);
+    assertEquals(5_999_999.999, Scans.adjustedEmaHalfLife("x",
+        java.time.Duration.ofSeconds(5, 999_999_999)).halfLifeInTimeUnits(t), 0.0);
+  }
+
+  @Test
   void gapsAcrossTheWholeLongRangeAreRoundedOnce() {
     assertEquals(0x1p64 - 0x1p11, Columns.unsignedToDouble(-2048L), 0.0);
     assertEquals(0x1p64, Columns.unsignedToDouble(-1L), 0.0);
