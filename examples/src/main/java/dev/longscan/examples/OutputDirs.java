@@ -56,7 +56,8 @@ final class OutputDirs {
             + " choose another path, or pass --overwrite");
       }
     }
-    Path q = p;
+    // an existing path is replaced: what must be writable is the directory that holds it
+    Path q = Files.exists(p) ? p.getParent() : p;
     while (q != null && !Files.exists(q)) {
       q = q.getParent();
     }
