@@ -21,12 +21,82 @@ final class OutputDirs {
     if (location.startsWith("file:")) {
       return Paths.get(URI.create(location));
     }
-    if (location.matches("^[A-Za-z][A-Za-z0-9+.-]*://.*")) {
-      return null;
+    if (location.matches("^[A-Za-z][A-Za-z0-9+.-]+:.*")) {
+      return null; // another file system's URI (a one-letter "scheme" is a Windows drive)
     }
     return Paths.get(location);
   }
 
+  /**
+   * Whether {@code location} is surely a path of this machine's file system before Spark starts:
+   * a file: URI, or a path without a scheme in local mode when no Hadoop configuration could make
+   * the default file system another (on a cluster a bare path is the cluster's default file
+   * system, HDFS for instance, checked by {@link #checkWithHadoop} once Spark is up).
+   */
+  static boolean surelyLocal(String location, String master) {
+    if (location.startsWith("file:")) {
+      return true;
+    }
+    if (location.matches("^[A-Za-z][A-Za-z0-9+.-]+:.*")) {
+      return false;
+    }
+    org.apache.spark.SparkConf conf = new org.apache.spark.SparkConf();
+    String m = conf.get("spark.master", master);
+    return m.startsWith("local") && System.getenv("HADOOP_CONF_DIR") == null
+        && !conf.contains("spark.hadoop.fs.defaultFS");
+  }
+
+  /**
+   * Before Spark starts: the checks of {@link #check} where the location is {@link #surelyLocal};
+   * returns whether it was checked (else call {@link #checkWithHadoop} once Spark is up).
+   */
+  static boolean checkBeforeSpark(String option, String location, boolean overwrite,
+      String master) {
+    if (location == null) {
+      return true;
+    }
+    if (location.isBlank()) {
+      throw new UserError("expected a path after " + option + ", found an empty one");
+    }
+    if (!surelyLocal(location, master)) {
+      return false;
+    }
+    check(option, location, overwrite);
+    return true;
+  }
+
+  /**
+   * Once Spark is up, for a location of any file system: an existing one is replaced only when it
+   * is an earlier Spark output or empty, unless --overwrite.
+   */
+  static void checkWithHadoop(org.apache.spark.sql.SparkSession spark, String option,
+      String location, boolean overwrite) {
+    if (location == null || overwrite) {
+      return;
+    }
+    try {
+      org.apache.hadoop.fs.Path p = new org.apache.hadoop.fs.Path(location);
+      org.apache.hadoop.fs.FileSystem fs =
+          p.getFileSystem(spark.sparkContext().hadoopConfiguration());
+      if (!fs.exists(p)) {
+        return;
+      }
+      if (!fs.getFileStatus(p).isDirectory()) {
+        throw new UserError(option + "=" + location + " is an existing file, which the job"
+            + " would replace with a directory: choose another path, or pass --overwrite");
+      }
+      if (!fs.exists(new org.apache.hadoop.fs.Path(p, "_SUCCESS"))
+          && fs.listStatus(p).length > 0) {
+        throw new UserError(option + "=" + location + " is an existing directory that is not an"
+            + " earlier Spark output (it has no _SUCCESS file), which the job would replace:"
+            + " choose another path, or pass --overwrite");
+      }
+    } catch (IOException | IllegalArgumentException e) {
+      throw new UserError("cannot check " + option + "=" + location + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** The checks on a local path (see the class comment). */
   static void check(String option, String location, boolean overwrite) {
     if (location == null) {
       return;

@@ -85,7 +85,7 @@ final class SparkJobCommand implements Callable<Integer> {
     Checks.atLeast("--symbols", symbols, 1, "");
     Checks.atLeast("--partitions", partitions, 0, "0: two per core");
     Checks.atLeast("--check-symbols", checkSymbols, 0, "0 skips the check");
-    OutputDirs.check("--output", output, overwrite);
+    boolean outputChecked = OutputDirs.checkBeforeSpark("--output", output, overwrite, master);
     Sessions.check(master, backend);
     Progress progress = new Progress(spec.commandLine().getErr(), "spark");
     progress.step("starting Spark (master " + master + ")");
@@ -98,6 +98,9 @@ final class SparkJobCommand implements Callable<Integer> {
     }
     try {
       progress.watch(spark.sparkContext());
+      if (!outputChecked) {
+        OutputDirs.checkWithHadoop(spark, "--output", output, overwrite);
+      }
       int cores = spark.sparkContext().defaultParallelism();
       int parts = partitions > 0 ? partitions : 2 * cores;
       spark.conf().set("spark.sql.shuffle.partitions", Integer.toString(parts));

@@ -97,8 +97,8 @@ public final class TickEmaJob implements Callable<Integer> {
     Checks.atLeast("--rows", rows, 0, "");
     Checks.atLeast("--symbols", symbols, 1, "");
     Checks.atLeast("--partitions", partitions, 0, "0: Spark's default");
-    OutputDirs.check("--data", data, overwrite);
-    OutputDirs.check("--out", outDir, overwrite);
+    boolean dataChecked = OutputDirs.checkBeforeSpark("--data", data, overwrite, master);
+    boolean outChecked = OutputDirs.checkBeforeSpark("--out", outDir, overwrite, master);
     Path d = OutputDirs.local(data);
     Path o = OutputDirs.local(outDir);
     if (data.equals(outDir) || d != null && o != null
@@ -119,6 +119,12 @@ public final class TickEmaJob implements Callable<Integer> {
     }
     try {
       progress.watch(spark.sparkContext());
+      if (!dataChecked) {
+        OutputDirs.checkWithHadoop(spark, "--data", data, overwrite);
+      }
+      if (!outChecked) {
+        OutputDirs.checkWithHadoop(spark, "--out", outDir, overwrite);
+      }
       int slots = Sessions.awaitExecutors(spark);
       int parts = partitions > 0 ? partitions : slots;
       StageTimes stages = profile ? StageTimes.attach(spark.sparkContext()) : null;

@@ -81,6 +81,10 @@ final class UserError extends RuntimeException {
         || c.getClass().getName().equals("org.apache.hadoop.fs.PathIOException")) {
       return ((IOException) c).getMessage();
     }
+    if (c instanceof IOException && c.getMessage() != null) {
+      // reading or writing the user's files (a full disk, a permission, a file system's refusal)
+      return c.getMessage() + " (" + c.getClass().getSimpleName() + ")";
+    }
     return null;
   }
 

@@ -68,6 +68,39 @@ class SparkBadInputTest {
   }
 
   /**
+   * On a cluster a bare path names the default file system (HDFS, say): such paths are checked
+   * through Hadoop's file system API once Spark is up, with the same rules.
+   */
+  @Test
+  void pathsOfAnyFileSystemAreCheckedOnceSparkIsUp() throws IOException {
+    Path file = Files.writeString(tmp.resolve("a-file"), "keep me");
+    Path unrelated = Files.createDirectories(tmp.resolve("mine"));
+    Files.writeString(unrelated.resolve("notes.txt"), "mine");
+    Path earlier = Files.createDirectories(tmp.resolve("earlier"));
+    Files.writeString(earlier.resolve("_SUCCESS"), "");
+    org.apache.spark.sql.SparkSession spark = Sessions.start("paths", "local[1]", "cpu");
+    try {
+      UserError f = org.junit.jupiter.api.Assertions.assertThrows(UserError.class,
+          () -> OutputDirs.checkWithHadoop(spark, "--out", file.toUri().toString(), false));
+      assertTrue(f.getMessage().contains("--out=" + file.toUri() + " is an existing file"),
+          f.getMessage());
+      UserError d = org.junit.jupiter.api.Assertions.assertThrows(UserError.class,
+          () -> OutputDirs.checkWithHadoop(spark, "--data", unrelated.toString(), false));
+      assertTrue(d.getMessage().contains("--data=" + unrelated + " is an existing directory"
+          + " that is not an earlier Spark output"), d.getMessage());
+      // accepted: an earlier output, a new path, anything with --overwrite
+      OutputDirs.checkWithHadoop(spark, "--out", earlier.toString(), false);
+      OutputDirs.checkWithHadoop(spark, "--out", tmp.resolve("new").toString(), false);
+      OutputDirs.checkWithHadoop(spark, "--out", file.toString(), true);
+    } finally {
+      spark.stop();
+    }
+    assertTrue(!OutputDirs.surelyLocal("hdfs://namenode/x", "local[*]")
+        && !OutputDirs.surelyLocal("/data/x", "spark://host:7077")
+        && OutputDirs.surelyLocal("file:/data/x", "spark://host:7077"));
+  }
+
+  /**
    * A small run: progress on standard error at each step, an earlier Spark output replaced, the
    * check skipped with --check-symbols=0.
    */
