@@ -8,10 +8,13 @@ import java.nio.file.Paths;
 import java.util.stream.Stream;
 
 /**
- * Checks an output directory option before any work: a local path must be creatable and writable,
- * and an existing one is replaced only when it is an earlier Spark output (a directory with
- * {@code _SUCCESS}) or empty, or when the user said {@code --overwrite}. Paths of other file
- * systems (hdfs://, s3a://, …) are left to Spark; its errors are reported by the command line.
+ * Checks an output directory option before any work: an existing one is replaced only when it is
+ * an earlier Spark output (a directory with {@code _SUCCESS}) or empty, or when the user said
+ * {@code --overwrite}; a path of this machine must also be creatable and writable. Paths of this
+ * machine are checked before Spark starts ({@link #checkBeforeSpark}); others (hdfs://, s3a://,
+ * or a bare path on a cluster, which names its default file system) once Spark is up, through
+ * Hadoop's file system API ({@link #checkWithHadoop}); what fails later in Spark's write is
+ * reported by the command line as one line.
  */
 final class OutputDirs {
   private OutputDirs() {}
