@@ -129,15 +129,18 @@ final class ScanCommand implements Callable<Integer> {
 
   /** The input must be a readable regular file; the message says which and what to do. */
   static void checkReadable(Path file) {
+    String what = " (--csv takes a file of 'a,b' lines)";
     if (!Files.exists(file)) {
-      throw new UserError("expected --csv to name an existing file, found no such file: " + file);
+      throw new UserError("expected --csv to name an existing file, found no such file: " + file
+          + "; check the path" + what);
     }
     if (Files.isDirectory(file)) {
-      throw new UserError("expected --csv to name a file, found a directory: " + file);
+      throw new UserError("expected --csv to name a file, found a directory: " + file
+          + "; name a file in it" + what);
     }
     if (!Files.isReadable(file)) {
       throw new UserError("expected --csv to name a file this user may read, found one it may"
-          + " not: " + file);
+          + " not: " + file + "; change its permissions or copy it");
     }
   }
 
