@@ -20,22 +20,42 @@ package dev.longscan;
  * width (each channel filtered independently) or plain {@code double[]} series; the result has
  * the input's precision. Non-finite inputs follow the policy set with {@link #withNonFinite}
  * (default: propagate).
+ *
+ * <p>Memory: besides the caller's input, a call needs its result (the input's size) and working
+ * buffers of at most {@value #BLOCK_ELEMENTS} values per coefficient (for float64 inputs, 64 MiB
+ * in all; twice that for the adjusted EMAs): the coefficients are made and scanned block by
+ * block, carrying the state from one block into the next. Where the result does not fit, the
+ * call throws a {@link ShapeException} that says how many bytes it needed and how many the JVM
+ * may use, before anything is computed.
  */
 public final class Filters {
   private static final double LN2 = Math.log(2.0);
 
+  /** Values per coefficient buffer (steps × channels of one block). */
+  static final int BLOCK_ELEMENTS = 1 << 22;
+
   private final Backend backend;
   private final NonFinitePolicy policy;
+  private final int blockElements;
 
-  private Filters(Backend backend, NonFinitePolicy policy) {
+  private Filters(Backend backend, NonFinitePolicy policy, int blockElements) {
     this.backend = backend;
     this.policy = policy;
+    this.blockElements = blockElements;
+  }
+
+  /** The same filters with blocks of {@code elements} values (for tests of block boundaries). */
+  Filters withBlockElements(int elements) {
+    if (elements < 1) {
+      throw new ParameterException("expected block elements >= 1, found " + elements);
+    }
+    return new Filters(backend, policy, elements);
   }
 
   /** Filters on the given backend. */
   public static Filters using(Backend backend) {
     Checks.notNull(backend, "backend");
-    return new Filters(backend, NonFinitePolicy.PROPAGATE);
+    return new Filters(backend, NonFinitePolicy.PROPAGATE, BLOCK_ELEMENTS);
   }
 
   /** Filters on the shared parallel CPU backend. */
@@ -46,7 +66,7 @@ public final class Filters {
   /** The same filters with the given non-finite policy. */
   public Filters withNonFinite(NonFinitePolicy p) {
     Checks.notNull(p, "nonFinite policy");
-    return new Filters(backend, p);
+    return new Filters(backend, p, blockElements);
   }
 
   public Backend backend() {
@@ -62,10 +82,8 @@ public final class Filters {
   public Sequence ema(Sequence x, double alpha, boolean[] segmentStarts) {
     checkAlpha(alpha);
     checkInput(x, segmentStarts);
-    Sequence a = x.allocateLike();
-    Sequence b = x.allocateLike();
-    emaCoefficients(x, alpha, segmentStarts, 0, false, a, b);
-    return backend.scan(a, b, options(segmentStarts));
+    return inBlocks("ema", x, x.width(), segmentStarts, null, (from, a, b) -> emaCoefficients(
+        x.slice(from, from + a.steps()), alpha, segmentStarts, from, from > 0, a, b), null);
   }
 
   /**
@@ -106,13 +124,15 @@ public final class Filters {
     checkInput(x, segmentStarts);
     Checks.positiveFinite(halfLife, "halfLife");
     checkTimes(times, x.steps());
-    Sequence a = x.allocateLike();
-    Sequence b = x.allocateLike();
-    decayCoefficients(times, 0, halfLife, segmentStarts, 0, Double.NaN, a);
-    for (int i = 0, n = x.size(); i < n; i++) {
-      b.put(i, (1.0 - a.at(i)) * x.at(i));
-    }
-    return backend.scan(a, b, options(segmentStarts));
+    checkTimeOrder(times, segmentStarts);
+    return inBlocks("emaIrregular", x, x.width(), segmentStarts, null, (from, a, b) -> {
+      decayCoefficients(times, from, halfLife, segmentStarts, from,
+          from == 0 ? Double.NaN : times[from - 1], a);
+      Sequence xs = x.slice(from, from + a.steps());
+      for (int i = 0, n = a.size(); i < n; i++) {
+        b.put(i, (1.0 - a.at(i)) * xs.at(i));
+      }
+    }, null);
   }
 
   /** The decay exp(−ln 2 · gap / halfLife) of one gap: the a_t of {@link #decayCoefficients}. */
@@ -169,9 +189,8 @@ public final class Filters {
   public Sequence emaAdjusted(Sequence x, double alpha, boolean[] segmentStarts) {
     checkAlpha(alpha);
     checkInput(x, segmentStarts);
-    Sequence decay = x.allocateLike();
-    decay.fill(1.0 - alpha);
-    return ratio(x, decay, segmentStarts);
+    double keep = 1.0 - alpha;
+    return ratio("emaAdjusted", x, segmentStarts, (from, d) -> d.fill(keep));
   }
 
   /** Adjusted EMA over time stamps: weights decay by half every {@code halfLife} of time. */
@@ -180,36 +199,133 @@ public final class Filters {
     checkInput(x, segmentStarts);
     Checks.positiveFinite(halfLife, "halfLife");
     checkTimes(times, x.steps());
-    Sequence decay = x.allocateLike();
-    decayCoefficients(times, 0, halfLife, segmentStarts, 0, Double.NaN, decay);
-    return ratio(x, decay, segmentStarts);
+    checkTimeOrder(times, segmentStarts);
+    return ratio("emaAdjustedIrregular", x, segmentStarts, (from, d) -> decayCoefficients(times,
+        from, halfLife, segmentStarts, from, from == 0 ? Double.NaN : times[from - 1], d));
   }
 
-  /** N/W with N_t = a_t N_{t−1} + x_t, W_t = a_t W_{t−1} + 1, run as one scan of width 2·D. */
-  private Sequence ratio(Sequence x, Sequence decay, boolean[] starts) {
+  /** Writes the decays of steps [from, from + d.steps()) into d. */
+  private interface Decays {
+    void fill(int from, Sequence d);
+  }
+
+  /**
+   * N/W with N_t = a_t N_{t−1} + x_t, W_t = a_t W_{t−1} + 1, run as one scan of width 2·D, block
+   * by block.
+   */
+  private Sequence ratio(String method, Sequence x, boolean[] starts, Decays decays) {
     int w = x.width();
-    int n = x.steps();
-    Sequence a = Sequence.allocate(x.precision(), n, 2 * w);
-    Sequence b = Sequence.allocate(x.precision(), n, 2 * w);
-    for (int t = 0; t < n; t++) {
-      for (int c = 0; c < w; c++) {
-        int i = t * w + c;
-        int j = 2 * t * w + c;
-        double d = decay.at(i);
-        a.put(j, d);
-        a.put(j + w, d);
-        b.put(j, x.at(i));
-        b.put(j + w, 1.0);
+    Sequence[] decay = new Sequence[1];
+    return inBlocks(method, x, 2 * w, starts, null, (from, a, b) -> {
+      int m = a.steps();
+      if (decay[0] == null || decay[0].steps() < m) {
+        decay[0] = work(method, x, 2 * w, m, w);
       }
+      Sequence d = decay[0].slice(0, m);
+      decays.fill(from, d);
+      Sequence xs = x.slice(from, from + m);
+      for (int t = 0; t < m; t++) {
+        for (int c = 0; c < w; c++) {
+          int i = t * w + c;
+          int j = 2 * t * w + c;
+          double v = d.at(i);
+          a.put(j, v);
+          a.put(j + w, v);
+          b.put(j, xs.at(i));
+          b.put(j + w, 1.0);
+        }
+      }
+    }, (from, nw, out) -> {
+      for (int t = 0, m = nw.steps(); t < m; t++) {
+        for (int c = 0; c < w; c++) {
+          out.put((from + t) * w + c, nw.at(2 * t * w + c) / nw.at(2 * t * w + w + c));
+        }
+      }
+    });
+  }
+
+  /** Writes the coefficients of steps [from, from + a.steps()) into a and b. */
+  private interface Coefficients {
+    void fill(int from, Sequence a, Sequence b);
+  }
+
+  /** Turns the states h of steps [from, from + h.steps()) into the result's values. */
+  private interface Results {
+    void take(int from, Sequence h, Sequence out);
+  }
+
+  /**
+   * The scan whose coefficients {@code k} writes, made and scanned one block at a time, each
+   * block from the state the one before left: a result like x (allocated first, so that a call
+   * that cannot fit fails before any work) and coefficient buffers of one block, instead of
+   * whole copies of the input. With {@code results} null the states are the result (scan width =
+   * x's); otherwise they go through a block buffer of the scan's width into {@code results}.
+   */
+  private Sequence inBlocks(String method, Sequence x, int scanWidth, boolean[] starts, double[] h0,
+      Coefficients k, Results results) {
+    int n = x.steps();
+    Sequence out = work(method, x, scanWidth, n, x.width());
+    if (n == 0) {
+      return out;
     }
-    Sequence nw = backend.scan(a, b, options(starts));
-    Sequence out = x.allocateLike();
-    for (int t = 0; t < n; t++) {
-      for (int c = 0; c < w; c++) {
-        out.put(t * w + c, nw.at(2 * t * w + c) / nw.at(2 * t * w + w + c));
+    int block = (int) Math.max(1, Math.min(n, (long) blockElements / scanWidth));
+    Sequence a = work(method, x, scanWidth, block, scanWidth);
+    Sequence b = work(method, x, scanWidth, block, scanWidth);
+    Sequence h = results == null ? null : work(method, x, scanWidth, block, scanWidth);
+    // the policy applies to the inputs, checked already (checkInput); the states carried from
+    // block to block are not inputs
+    ScanOptions o = ScanOptions.defaults();
+    if (h0 != null) {
+      o = o.withInitialState(h0);
+    }
+    double[] carry = h0 != null ? h0.clone() : new double[scanWidth];
+    for (int from = 0; from < n; from += block) {
+      int m = Math.min(block, n - from);
+      Sequence ak = a.slice(0, m);
+      Sequence bk = b.slice(0, m);
+      k.fill(from, ak, bk);
+      Sequence hk = results == null ? out.slice(from, from + m) : h.slice(0, m);
+      backend.apply(ak, bk, carry, starts != null ? o.withSegmentStarts(starts, from) : o, hk);
+      for (int c = 0; c < scanWidth; c++) {
+        carry[c] = hk.get(m - 1, c);
+      }
+      if (results != null) {
+        results.take(from, hk, out);
       }
     }
     return out;
+  }
+
+  /**
+   * A buffer of {@code steps × width} values for {@code method} on x (scanned at
+   * {@code scanWidth}); where the JVM cannot give it, a {@link ShapeException} that says what the
+   * whole call needs.
+   */
+  private Sequence work(String method, Sequence x, int scanWidth, int steps, int width) {
+    try {
+      return Sequence.allocate(x.precision(), steps, width);
+    } catch (OutOfMemoryError e) {
+      ShapeException tooLarge = new ShapeException(needs(method, x.precision(), x.steps(),
+          x.width(), scanWidth, blockElements));
+      tooLarge.initCause(e);
+      throw tooLarge;
+    }
+  }
+
+  /** The message of a call that does not fit: the bytes it needs, the bytes the JVM may use. */
+  static String needs(String method, Precision p, int steps, int width, int scanWidth,
+      int blockElements) {
+    long result = (long) steps * width * p.bytes();
+    long block = Math.max(1, Math.min(steps, (long) blockElements / scanWidth)) * scanWidth;
+    // a, b (and for the adjusted EMAs the states and the decays) of one block
+    long working = (scanWidth == width ? 2 * block : 3 * block + block / 2) * p.bytes();
+    Runtime rt = Runtime.getRuntime();
+    return String.format(java.util.Locale.ROOT, "Filters.%s of %,d steps × %d channels in %s"
+        + " needs %,d bytes (the result %,d and working buffers %,d) besides its input, more than"
+        + " the JVM could give (it may use at most %,d bytes, -Xmx; %,d are in use): give the JVM"
+        + " more memory, or split the series and carry the state from part to part"
+        + " (Backend.apply)", method, steps, width, p, result + working, result, working,
+        rt.maxMemory(), rt.totalMemory() - rt.freeMemory());
   }
 
   // ----- IIR, discounted sums, cumulative sum and product -----
@@ -223,10 +339,13 @@ public final class Filters {
     checkFiniteParam(c, "c");
     checkFiniteParam(d, "d");
     checkInput(x, segmentStarts);
-    Sequence a = x.allocateLike();
-    a.fill(d);
-    Sequence b = scaled(x, c);
-    return backend.scan(a, b, options(segmentStarts));
+    return inBlocks("iir", x, x.width(), segmentStarts, null, (from, a, b) -> {
+      a.fill(d);
+      Sequence xs = x.slice(from, from + a.steps());
+      for (int i = 0, n = b.size(); i < n; i++) {
+        b.put(i, c * xs.at(i));
+      }
+    }, null);
   }
 
   public double[] discountedSum(double[] r, double gamma) {
@@ -259,9 +378,10 @@ public final class Filters {
 
   public Sequence cumsum(Sequence x, boolean[] segmentStarts) {
     checkInput(x, segmentStarts);
-    Sequence a = x.allocateLike();
-    a.fill(1.0);
-    return backend.scan(a, copy(x), options(segmentStarts));
+    return inBlocks("cumsum", x, x.width(), segmentStarts, null, (from, a, b) -> {
+      a.fill(1.0);
+      x.slice(from, from + a.steps()).copyTo(b);
+    }, null);
   }
 
   public double[] cumprod(double[] x) {
@@ -273,7 +393,10 @@ public final class Filters {
     checkInput(x, segmentStarts);
     double[] one = new double[x.width()];
     java.util.Arrays.fill(one, 1.0);
-    return backend.scan(copy(x), x.allocateLike(), options(segmentStarts).withInitialState(one));
+    return inBlocks("cumprod", x, x.width(), segmentStarts, one, (from, a, b) -> {
+      x.slice(from, from + a.steps()).copyTo(a);
+      b.fill(0.0);
+    }, null);
   }
 
   // ----- helpers -----
@@ -314,6 +437,28 @@ public final class Filters {
     }
   }
 
+  /**
+   * The checks {@link #decayCoefficients} makes, over the whole series at once, so that a message
+   * names the step in the caller's series rather than in a block.
+   */
+  private static void checkTimeOrder(double[] times, boolean[] starts) {
+    double prev = Double.NaN;
+    for (int t = 0; t < times.length; t++) {
+      double tau = times[t];
+      if (!Double.isFinite(tau)) {
+        throw new NonFiniteException("expected finite time stamps, found " + tau + " at step " + t,
+            "times", t, -1);
+      }
+      boolean first = t == 0 || starts != null && starts[t];
+      if (!first && !(tau > prev)) {
+        throw new OrderException("expected strictly increasing time stamps within a series, found "
+            + prev + " at step " + (t - 1) + " then " + tau + " at step " + t
+            + (tau == prev ? " (duplicate)" : ""), t);
+      }
+      prev = tau;
+    }
+  }
+
   private static void checkAlpha(double alpha) {
     if (!(alpha > 0.0 && alpha <= 1.0)) {
       throw new ParameterException("expected alpha in (0, 1], found " + alpha);
@@ -326,17 +471,4 @@ public final class Filters {
     }
   }
 
-  private static Sequence scaled(Sequence x, double k) {
-    Sequence out = x.allocateLike();
-    for (int i = 0, n = x.size(); i < n; i++) {
-      out.put(i, k * x.at(i));
-    }
-    return out;
-  }
-
-  private static Sequence copy(Sequence x) {
-    Sequence out = x.allocateLike();
-    x.copyTo(out);
-    return out;
-  }
 }

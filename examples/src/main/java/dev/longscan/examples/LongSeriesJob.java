@@ -107,7 +107,7 @@ public final class LongSeriesJob implements Callable<Integer> {
   boolean profile;
 
   public static void main(String[] args) {
-    int rc = new CommandLine(new LongSeriesJob()).execute(args);
+    int rc = Main.configure(new CommandLine(new LongSeriesJob())).execute(args);
     if (rc != 0) {
       System.exit(rc);
     }
@@ -152,8 +152,22 @@ public final class LongSeriesJob implements Callable<Integer> {
     }
     boolean f32 = ScanCommand.parsePrecision(precision) == Precision.FLOAT32;
     long chunks = (steps + chunkSteps - 1) / chunkSteps;
-    SparkSession spark = Sessions.start("longscan long series", master, backend);
+    if (chunks > Integer.MAX_VALUE - 8) {
+      throw new UserError("expected at most " + (Integer.MAX_VALUE - 8) + " chunks (--steps /"
+          + " --chunk-steps), found " + chunks + ": raise --chunk-steps");
+    }
+    Sessions.check(master, backend);
+    Progress progress = new Progress(spec.commandLine().getErr(), "long-series");
+    progress.step("starting Spark (master " + master + ")");
+    SparkSession spark;
     try {
+      spark = Sessions.start("longscan long series", master, backend);
+    } catch (RuntimeException e) {
+      progress.close();
+      throw e;
+    }
+    try {
+      progress.watch(spark.sparkContext());
       JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
       int slots = Sessions.awaitExecutors(spark);
       int parts = partitions > 0 ? partitions : slots;
@@ -166,11 +180,13 @@ public final class LongSeriesJob implements Callable<Integer> {
       JavaRDD<Chunk> input = jsc.parallelize(ids, parts).map(k -> chunk(k, n, cs, f32, sd));
       long tg = System.nanoTime();
       if (cache) {
+        progress.step(String.format(Locale.ROOT, "generating and caching %,d chunks", chunks));
         input = input.persist(org.apache.spark.storage.StorageLevel.MEMORY_ONLY());
         input.count();
       }
       long genNanos = System.nanoTime() - tg;
       if (warmup) {
+        progress.step("warming up the executors' backends");
         List<Long> few = new ArrayList<>();
         LongStream.range(0, Math.min(chunks, slots)).forEach(few::add);
         long tw = System.nanoTime();
@@ -181,6 +197,7 @@ public final class LongSeriesJob implements Callable<Integer> {
         printStages(out, stages, slots);
       }
       if (profile && !cache) {
+        progress.step("timing the generation alone");
         long tp = System.nanoTime();
         long total = input.map(c -> (long) c.steps()).reduce(Long::sum);
         long gen = System.nanoTime() - tp;
@@ -198,6 +215,8 @@ public final class LongSeriesJob implements Callable<Integer> {
         check.add(k - 1);
       }
       Map<Long, double[]> got = new HashMap<>();
+      progress.step(String.format(Locale.ROOT, "scanning %,d steps in %,d chunks (api %s)",
+          steps, chunks, api));
       long checksum;
       String phases = "";
       long t0 = System.nanoTime();
@@ -260,6 +279,7 @@ public final class LongSeriesJob implements Callable<Integer> {
       printStages(out, stages, slots);
       out.printf("tasks ran on: %s%n", used);
 
+      progress.step("checking chunks " + check + " against the sequential reference");
       double worst = 0;
       for (long k : check) {
         if (k > 0 && !check.contains(k - 1)) {
@@ -282,6 +302,9 @@ public final class LongSeriesJob implements Callable<Integer> {
       }
       return 0;
     } finally {
+      progress.step("stopping Spark");
+      progress.done();
+      progress.close();
       spark.stop();
     }
   }

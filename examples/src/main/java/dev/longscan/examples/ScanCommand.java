@@ -69,21 +69,33 @@ final class ScanCommand implements Callable<Integer> {
   @Override
   public Integer call() throws IOException {
     PrintWriter out = spec.commandLine().getOut();
+    // everything that can be checked is checked before any work
     Precision p = parsePrecision(precision);
-    if (repeat < 1) {
-      throw new ParameterException("expected --repeat >= 1, found " + repeat);
+    Checks.atLeast("--repeat", repeat, 1, "");
+    Checks.atLeast("--check", check, 0, "0 skips the check");
+    if (csv != null) {
+      checkReadable(csv);
+    } else {
+      checkShape();
+      requireMemory((long) steps * width, p);
     }
-    long t0 = System.nanoTime();
-    Sequence[] ab = csv != null ? readCsv(csv, p) : generate(p);
-    Sequence a = ab[0];
-    Sequence b = ab[1];
-    long genNanos = System.nanoTime() - t0;
-    ScanOptions o = reverse ? ScanOptions.reverse() : ScanOptions.defaults();
-    try (Backend be = Backends.select(backend)) {
+    try (Backend be = Backends.select(backend);
+        Progress progress = new Progress(spec.commandLine().getErr(), "scan")) {
+      progress.step(csv != null ? "reading " + csv : String.format(Locale.ROOT,
+          "generating %,d steps x %d channel(s)", steps, width));
+      long t0 = System.nanoTime();
+      Sequence[] ab = csv != null ? readCsv(csv, p) : generate(p);
+      Sequence a = ab[0];
+      Sequence b = ab[1];
+      long genNanos = System.nanoTime() - t0;
+      ScanOptions o = reverse ? ScanOptions.reverse() : ScanOptions.defaults();
       out.printf(Locale.ROOT, "series: %,d steps x %d channel(s), %s, %s (%s)%n", a.steps(),
           a.width(), p, csv != null ? "read from " + csv : "generated", Checks.seconds(genNanos)
               .trim());
       out.printf("backend: %s%n", be.describe());
+      out.flush();
+      progress.step(String.format(Locale.ROOT, "scanning on %s: a warm-up and %d timed run(s)",
+          be.name(), repeat));
       Sequence h = a.allocateLike();
       be.scan(a, b, o, h); // warm-up
       long best = Long.MAX_VALUE;
@@ -96,12 +108,61 @@ final class ScanCommand implements Callable<Integer> {
       out.printf(Locale.ROOT, "scan: best of %d: %s = %s, %s moved (read a, b; write h)%n",
           repeat, Checks.seconds(best).trim(), Checks.rate(elems, best, "elements"),
           Checks.rate(3 * elems * p.bytes(), best, "B"));
+      out.flush();
       if (check > 0) {
+        progress.step("checking against the sequential float64 reference");
         verify(out, a, b, o, h, p);
       }
+      progress.done();
     }
     out.flush();
     return 0;
+  }
+
+  private void checkShape() {
+    if (steps < 1 || width < 1 || steps > Integer.MAX_VALUE
+        || steps * width > Integer.MAX_VALUE - 8) {
+      throw new ParameterException("expected --steps >= 1 and --width >= 1 with steps * width <= "
+          + (Integer.MAX_VALUE - 8) + ", found " + steps + " x " + width);
+    }
+  }
+
+  /** The input must be a readable regular file; the message says which and what to do. */
+  static void checkReadable(Path file) {
+    String what = " (--csv takes a file of 'a,b' lines)";
+    if (!Files.exists(file)) {
+      throw new UserError("expected --csv to name an existing file, found no such file: " + file
+          + "; check the path" + what);
+    }
+    if (Files.isDirectory(file)) {
+      throw new UserError("expected --csv to name a file, found a directory: " + file
+          + "; name a file in it" + what);
+    }
+    if (!Files.isReadable(file)) {
+      throw new UserError("expected --csv to name a file this user may read, found one it may"
+          + " not: " + file + "; change its permissions or copy it");
+    }
+  }
+
+  /**
+   * Refuses, before allocating, a series whose arrays (a, b, h, and the reference when checked)
+   * do not fit the memory the JVM may still take.
+   */
+  private void requireMemory(long elements, Precision p) {
+    int arrays = check > 0 ? 4 : 3;
+    long need = arrays * elements * p.bytes();
+    Runtime rt = Runtime.getRuntime();
+    long free = rt.maxMemory() - (rt.totalMemory() - rt.freeMemory());
+    if (need > free) {
+      throw new UserError(String.format(Locale.ROOT, "--steps=%d --width=%d in %s needs %s (%d"
+          + " arrays of %,d values: a, b, h%s), more than the %s the JVM may still take (at most"
+          + " %s, -Xmx): lower --steps%s, or give the JVM more, e.g. JAVA_OPTS=-Xmx%dg",
+          steps, width, p.name().toLowerCase(Locale.ROOT), UserError.bytes(need), arrays,
+          elements, arrays == 4 ? " and the reference for --check" : "",
+          UserError.bytes(free), UserError.bytes(rt.maxMemory()),
+          arrays == 4 ? " or pass --check=0 (one array less)" : "",
+          (need + (1L << 30) - 1) / (1L << 30) + 1));
+    }
   }
 
   private void verify(PrintWriter out, Sequence a, Sequence b, ScanOptions o, Sequence h,
@@ -143,10 +204,7 @@ final class ScanCommand implements Callable<Integer> {
   }
 
   private Sequence[] generate(Precision p) {
-    if (steps < 1 || width < 1 || steps * width > Integer.MAX_VALUE - 8) {
-      throw new ParameterException("expected --steps >= 1 and --width >= 1 with steps * width <= "
-          + (Integer.MAX_VALUE - 8) + ", found " + steps + " x " + width);
-    }
+    checkShape();
     int n = (int) steps;
     Sequence a = Sequence.allocate(p, n, width);
     Sequence b = Sequence.allocate(p, n, width);
@@ -162,6 +220,7 @@ final class ScanCommand implements Callable<Integer> {
   }
 
   static Sequence[] readCsv(Path file, Precision p) throws IOException {
+    checkReadable(file);
     double[] a = new double[1 << 16];
     double[] b = new double[1 << 16];
     int n = 0;

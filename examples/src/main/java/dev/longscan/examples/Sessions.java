@@ -11,6 +11,43 @@ import org.apache.spark.sql.SparkSession;
 final class Sessions {
   private Sessions() {}
 
+  /** Spark's master URLs: local[N], local[N,F], local-cluster[…], spark://, yarn, k8s://, …. */
+  private static final java.util.regex.Pattern MASTER = java.util.regex.Pattern.compile(
+      "local(\\[(\\*|[1-9][0-9]*)(,[0-9]+)?\\])?|local-cluster\\[[0-9]+, *[0-9]+, *[0-9]+\\]"
+          + "|(spark|mesos|k8s)://.+|yarn");
+
+  /**
+   * Checks, before Spark starts, what can be checked on the driver: the master URL's form
+   * (unless spark-submit gave one), and in local mode, where the executors are this JVM, that
+   * the longscan backend can run here — so that {@code --backend=gpu} on a machine without a GPU
+   * fails at once with the reason instead of inside every task.
+   */
+  static void check(String master, String backend) {
+    SparkConf conf = new SparkConf();
+    String m = conf.contains("spark.master") ? conf.get("spark.master") : master;
+    if (!conf.contains("spark.master") && (m == null || !MASTER.matcher(m.trim()).matches())) {
+      throw new UserError("expected --master local, local[N], local[*], spark://HOST:PORT, yarn"
+          + " or k8s://URL, found '" + m + "'");
+    }
+    if (backend == null) {
+      return;
+    }
+    String be = backend.trim().toLowerCase(java.util.Locale.ROOT);
+    if (!be.matches("auto|cpu|gpu(:[0-9]+)?")) {
+      throw new UserError("expected --backend auto, cpu, gpu or gpu:N, found '" + backend + "'");
+    }
+    if (be.startsWith("gpu") && m.trim().startsWith("local")) {
+      // opens (and closes) a GPU backend in this JVM, where the tasks will run
+      try (dev.longscan.Backend b = dev.longscan.Backends.select(be)) {
+        b.name();
+      } catch (dev.longscan.LongscanException | LinkageError e) {
+        throw new UserError("--backend=" + backend + " cannot run here: " + e.getMessage()
+            + "; use --backend=auto (the GPU where there is one, else the CPU) or cpu", e);
+      }
+    }
+  }
+
+  /** Starts (or joins) the session; call {@link #check} first. */
   static SparkSession start(String appName, String master, String backend) {
     SparkConf conf = new SparkConf();
     SparkSession.Builder b = SparkSession.builder().appName(appName);
@@ -32,7 +69,13 @@ final class Sessions {
     if (backend != null) {
       b.config("spark.longscan.backend", backend);
     }
-    return b.getOrCreate();
+    try {
+      return b.getOrCreate();
+    } catch (RuntimeException e) {
+      String why = UserError.explain(e);
+      throw new UserError("could not start Spark (master " + conf.get("spark.master", master)
+          + "): " + (why != null ? why : e.getMessage()), e);
+    }
   }
 
   /**

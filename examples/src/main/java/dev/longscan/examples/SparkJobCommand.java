@@ -48,9 +48,9 @@ final class SparkJobCommand implements Callable<Integer> {
       + " sort (default: 2 per core).", defaultValue = "0")
   int partitions;
 
-  @Option(names = "--half-life", description = "EMA half-life in seconds (default:"
-      + " ${DEFAULT-VALUE}).", defaultValue = "60")
-  double halfLife;
+  @Option(names = "--half-life", paramLabel = "SECONDS", description = "EMA half-life in"
+      + " seconds (default: ${DEFAULT-VALUE}).", defaultValue = "60")
+  String halfLife;
 
   @Option(names = "--master", description = "Spark master (default: ${DEFAULT-VALUE}).",
       defaultValue = "local[*]")
@@ -62,11 +62,15 @@ final class SparkJobCommand implements Callable<Integer> {
 
   @Option(names = "--output", paramLabel = "DIR",
       description = "Write the result as Parquet here (default: evaluate it into Spark's no-op"
-          + " sink).")
+          + " sink). An existing path is replaced only when it is an earlier Spark output (a"
+          + " directory with _SUCCESS) or empty, unless --overwrite is given.")
   String output;
 
+  @Option(names = "--overwrite", description = "Replace --output whatever it holds.")
+  boolean overwrite;
+
   @Option(names = "--check-symbols", description = "Symbols checked in full against the"
-      + " reference (default: ${DEFAULT-VALUE}).", defaultValue = "3")
+      + " reference (default: ${DEFAULT-VALUE}; 0 skips the check).", defaultValue = "3")
   int checkSymbols;
 
   @Option(names = "--seed", defaultValue = "7", description = "Seed (default: ${DEFAULT-VALUE}).")
@@ -75,26 +79,53 @@ final class SparkJobCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
-    SparkSession spark = Sessions.start("longscan main job", master, backend);
+    // everything that can be checked is checked before Spark starts
+    Duration hl = Checks.seconds("--half-life", halfLife);
+    Checks.atLeast("--rows", rows, 0, "");
+    Checks.atLeast("--symbols", symbols, 1, "");
+    Checks.atLeast("--partitions", partitions, 0, "0: two per core");
+    Checks.atLeast("--check-symbols", checkSymbols, 0, "0 skips the check");
+    boolean outputChecked = OutputDirs.checkBeforeSpark("--output", output, overwrite, master);
+    Sessions.check(master, backend);
+    Progress progress = new Progress(spec.commandLine().getErr(), "spark");
+    progress.step("starting Spark (master " + master + ")");
+    SparkSession spark;
     try {
+      spark = Sessions.start("longscan main job", master, backend);
+    } catch (RuntimeException e) {
+      progress.close();
+      throw e;
+    }
+    try {
+      progress.watch(spark.sparkContext());
+      if (!outputChecked) {
+        OutputDirs.checkWithHadoop(spark, "--output", output, overwrite);
+      }
       int cores = spark.sparkContext().defaultParallelism();
       int parts = partitions > 0 ? partitions : 2 * cores;
       spark.conf().set("spark.sql.shuffle.partitions", Integer.toString(parts));
       out.printf(Locale.ROOT, "Spark %s, master %s, %d task slots; longscan backend setting %s%n",
           spark.version(), spark.sparkContext().master(), cores, backend);
+      out.flush();
 
+      progress.step(String.format(Locale.ROOT, "generating and caching %,d ticks of %d symbols",
+          rows, symbols));
       long t0 = System.nanoTime();
       Dataset<Row> ticks = TickData.generate(spark, rows, symbols, parts, seed).cache();
       long n = ticks.count();
       long tGen = System.nanoTime() - t0;
       out.printf(Locale.ROOT, "generated %,d ticks of %d symbols in %d partitions (cached)%n", n,
           symbols, parts);
+      out.flush();
 
       long t1 = System.nanoTime();
-      ScanResult res = Scans.emaHalfLife("price", Duration.ofNanos((long) (halfLife * 1e9)))
+      progress.step("sorting by (symbol, ts), phase 1 (block summaries), phase 2 (carries)");
+      ScanResult res = Scans.emaHalfLife("price", hl)
           .key("symbol").orderBy("ts").output("ema").run(ticks);
       long t2 = System.nanoTime();
       Dataset<Row> result = res.dataset();
+      progress.step("phase 3: rescanning and " + (output != null ? "writing " + output
+          : "evaluating"));
       if (output != null) {
         result.write().mode("overwrite").parquet(output);
       } else {
@@ -121,8 +152,16 @@ final class SparkJobCommand implements Callable<Integer> {
       out.printf("  tasks ran on: %s; %d partitions, %,d block summaries%n",
           String.join(", ", res.backendsUsed()), res.partitions(), res.blocks());
 
+      out.flush();
+      if (checkSymbols == 0) {
+        out.println("check: skipped (--check-symbols=0)");
+        out.flush();
+        return 0;
+      }
+      progress.step(String.format(Locale.ROOT, "checking %d symbol(s) against the sequential"
+          + " reference", Math.min(checkSymbols, symbols)));
       long t4 = System.nanoTime();
-      double err = verify(result);
+      double err = verify(result, hl.toNanos() / 1e3);
       out.printf(Locale.ROOT, "check: %d symbols in full against the float64 sequential"
           + " reference: max relative error %.2e %s [%s]%n", Math.min(checkSymbols, symbols),
           err, err <= 1e-9 ? "OK" : "FAILED", Checks.seconds(System.nanoTime() - t4).trim());
@@ -132,12 +171,15 @@ final class SparkJobCommand implements Callable<Integer> {
       }
       return 0;
     } finally {
+      progress.step("stopping Spark");
+      progress.done();
+      progress.close();
       spark.stop();
     }
   }
 
   /** The EMA of whole symbols, recomputed on the driver with core's Filters (reference). */
-  private double verify(Dataset<Row> result) {
+  private double verify(Dataset<Row> result, double halfLifeMicros) {
     List<String> names = new ArrayList<>();
     int n = Math.min(checkSymbols, symbols);
     for (int k = 0; k < n; k++) {
@@ -167,7 +209,7 @@ final class SparkJobCommand implements Callable<Integer> {
         ema[i] = r.getDouble(3);
       }
       double[] ref = Filters.using(Backends.reference())
-          .emaIrregular(Sequence.of(x), t, halfLife * 1e6, null).doubleArray();
+          .emaIrregular(Sequence.of(x), t, halfLifeMicros, null).doubleArray();
       worst = Math.max(worst, Checks.maxRelError(ema, ref));
       from = to;
     }

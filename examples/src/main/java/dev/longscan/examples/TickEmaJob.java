@@ -9,6 +9,7 @@ import dev.longscan.Sequence;
 import dev.longscan.spark.ScanResult;
 import dev.longscan.spark.Scans;
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
@@ -52,17 +53,22 @@ public final class TickEmaJob implements Callable<Integer> {
       description = "Partitions of the generated data (default: Spark's default parallelism).")
   int partitions;
 
-  @Option(names = "--half-life", defaultValue = "30",
+  @Option(names = "--half-life", defaultValue = "30", paramLabel = "SECONDS",
       description = "Half-life in seconds (default: ${DEFAULT-VALUE}).")
-  double halfLife;
+  String halfLife;
 
   @Option(names = "--data", required = true, paramLabel = "DIR",
       description = "Where the generated ticks are written (Parquet).")
   String data;
 
   @Option(names = "--out", required = true, paramLabel = "DIR",
-      description = "Where the ticks with their EMAs are written (Parquet).")
+      description = "Where the ticks with their EMAs are written (Parquet). An existing --data or"
+          + " --out is replaced only when it is an earlier Spark output (a directory with"
+          + " _SUCCESS) or empty, unless --overwrite is given.")
   String outDir;
+
+  @Option(names = "--overwrite", description = "Replace --data and --out whatever they hold.")
+  boolean overwrite;
 
   @Option(names = "--master", defaultValue = "local[*]",
       description = "Master when not run by spark-submit (default: ${DEFAULT-VALUE}).")
@@ -77,7 +83,7 @@ public final class TickEmaJob implements Callable<Integer> {
   boolean profile;
 
   public static void main(String[] args) {
-    int rc = new CommandLine(new TickEmaJob()).execute(args);
+    int rc = Main.configure(new CommandLine(new TickEmaJob())).execute(args);
     if (rc != 0) {
       System.exit(rc);
     }
@@ -86,22 +92,49 @@ public final class TickEmaJob implements Callable<Integer> {
   @Override
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
-    // checked before the ticks are generated and written
-    if (partitions < 0 || !(halfLife >= 1e-9) || Double.isInfinite(halfLife)) {
-      throw new ParameterException("expected --partitions >= 0 (0: Spark's default) and a finite"
-          + " --half-life of at least 1e-9 seconds (one nanosecond), found " + partitions + " and "
-          + halfLife);
+    // everything that can be checked is checked before Spark starts and the ticks are written
+    Duration hl = Checks.seconds("--half-life", halfLife);
+    Checks.atLeast("--rows", rows, 0, "");
+    Checks.atLeast("--symbols", symbols, 1, "");
+    Checks.atLeast("--partitions", partitions, 0, "0: Spark's default");
+    boolean dataChecked = OutputDirs.checkBeforeSpark("--data", data, overwrite, master);
+    boolean outChecked = OutputDirs.checkBeforeSpark("--out", outDir, overwrite, master);
+    Path d = OutputDirs.local(data);
+    Path o = OutputDirs.local(outDir);
+    if (data.equals(outDir) || d != null && o != null
+        && d.toAbsolutePath().normalize().equals(o.toAbsolutePath().normalize())) {
+      throw new UserError("expected --data and --out to differ (the job reads --data while it"
+          + " writes --out), found both " + data);
     }
-    Duration hl = Duration.ofNanos((long) (halfLife * 1e9));
-    SparkSession spark = Sessions.start("longscan tick EMA", master, backend);
+    double halfLifeMicros = hl.toNanos() / 1e3;
+    Sessions.check(master, backend);
+    Progress progress = new Progress(spec.commandLine().getErr(), "tick-ema");
+    progress.step("starting Spark (master " + master + ")");
+    SparkSession spark;
     try {
+      spark = Sessions.start("longscan tick EMA", master, backend);
+    } catch (RuntimeException e) {
+      progress.close();
+      throw e;
+    }
+    try {
+      progress.watch(spark.sparkContext());
+      if (!dataChecked) {
+        OutputDirs.checkWithHadoop(spark, "--data", data, overwrite);
+      }
+      if (!outChecked) {
+        OutputDirs.checkWithHadoop(spark, "--out", outDir, overwrite);
+      }
       int slots = Sessions.awaitExecutors(spark);
       int parts = partitions > 0 ? partitions : slots;
       StageTimes stages = profile ? StageTimes.attach(spark.sparkContext()) : null;
+      progress.step(String.format(Locale.ROOT, "generating %,d ticks of %d symbols into %s",
+          rows, symbols, data));
       long t0 = System.nanoTime();
       TickData.generate(spark, rows, symbols, parts, 11).write().mode("overwrite").parquet(data);
       long t1 = System.nanoTime();
       LongSeriesJob.printStages(out, stages, slots);
+      progress.step("EMA and adjusted EMA per symbol, writing " + outDir);
       Dataset<Row> ticks = spark.read().parquet(data);
       ScanResult ema = Scans.emaHalfLife("price", hl).key("symbol").orderBy("ts").run(ticks);
       Dataset<Row> withAdjusted = ema.dataset().transform(
@@ -122,6 +155,8 @@ public final class TickEmaJob implements Callable<Integer> {
       LongSeriesJob.printStages(out, stages, slots);
 
       // check the first symbol from the written result against the reference
+      progress.step("checking symbol " + TickData.symbol(0) + " against the sequential"
+          + " reference");
       List<Row> sym = spark.read().parquet(outDir)
           .where(col("symbol").equalTo(TickData.symbol(0))).orderBy("ts")
           .select(functions.unix_micros(col("ts")), col("price"), col("ema"),
@@ -140,10 +175,10 @@ public final class TickEmaJob implements Callable<Integer> {
       }
       Filters ref = Filters.using(Backends.reference());
       double err = Math.max(
-          Checks.maxRelError(e, ref.emaIrregular(Sequence.of(x), t, halfLife * 1e6, null)
+          Checks.maxRelError(e, ref.emaIrregular(Sequence.of(x), t, halfLifeMicros, null)
               .doubleArray()),
-          Checks.maxRelError(ea, ref.emaAdjustedIrregular(Sequence.of(x), t, halfLife * 1e6,
-              null).doubleArray()));
+          Checks.maxRelError(ea, ref.emaAdjustedIrregular(Sequence.of(x), t,
+              halfLifeMicros, null).doubleArray()));
       out.printf(Locale.ROOT, "check: symbol %s (%,d ticks) against the float64 sequential"
           + " reference: max relative error %.2e %s%n", TickData.symbol(0), n, err,
           err <= 1e-9 ? "OK" : "FAILED");
@@ -153,6 +188,9 @@ public final class TickEmaJob implements Callable<Integer> {
       }
       return 0;
     } finally {
+      progress.step("stopping Spark");
+      progress.done();
+      progress.close();
       spark.stop();
     }
   }

@@ -25,6 +25,11 @@ class SparkJobsTest {
     assertTrue(r[1].contains("where the time went:"), r[1]);
     assertTrue(r[1].matches("(?s).*scan total .*rows/s.*"), r[1]);
     assertTrue(r[1].matches("(?s).*check: 3 symbols in full .* OK.*"), r[1]);
+    // never silent: a progress line on standard error as each step starts
+    for (String step : new String[] {"starting Spark", "generating and caching", "phase 1",
+        "phase 3", "checking 3 symbol(s)"}) {
+      assertTrue(r[2].contains(step), "no progress line '" + step + "': " + r[2]);
+    }
   }
 
   @Test
@@ -38,6 +43,8 @@ class SparkJobsTest {
       assertTrue(r[1].contains("100,003 steps in 25 chunks of 4,099 (float32), 5 partitions"),
           r[1]);
       assertTrue(r[1].matches("(?s).*check: chunks \\[0, .* OK.*"), r[1]);
+      assertTrue(r[2].contains("longscan long-series: [") && r[2].contains("] scanning 100,003"
+          + " steps in 25 chunks"), r[2]);
       // --warmup and --profile: the warm-up line and Spark's task metrics per stage
       assertTrue(r[1].contains("warm-up (2 chunks, one per task slot, untimed)"), r[1]);
       assertTrue(r[1].matches("(?s).*  stage \\d+ \\(.*\\): \\d+ tasks on 1 executor\\(s\\),"
