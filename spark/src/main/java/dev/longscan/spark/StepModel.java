@@ -238,7 +238,7 @@ abstract class StepModel implements Serializable {
   }
 
   /**
-   * EMA over time stamps with a half-life ({@link Filters#decayCoefficients}): a_t =
+   * EMA over time stamps with a half-life ({@link Filters#decay} of each exact gap): a_t =
    * exp(−ln 2 · Δt / halfLife), y_0 = x_0 per series, y_t = a_t y_{t−1} + (1 − a_t) x_t.
    */
   static final class EmaHalfLifeModel extends StepModel {
