@@ -1,11 +1,11 @@
 // The register kernels of the backward pass that the staged ones (backward_long2, now in
-// legacy.cuh, and backward_wide2 in wide.cuh) replaced as entry points (commit a3fd526 and
-// before): each thread holds its tile's a, h and g in registers. Kept for gpu/perf/harness.cu,
+// legacy.cuh, and backward_wide in wide.cuh) replaced as entry points (commit a3fd526 and
+// before): each thread holds its tile's a, h and g in registers. Kept for harness.cu,
 // which checks the staged kernels against them and times both.
 #pragma once
 
-#include "../src/main/cuda/long.cuh"
-#include "../src/main/cuda/wide.cuh"
+#include "../../gpu/src/main/cuda/long.cuh"
+#include "../../gpu/src/main/cuda/wide.cuh"
 #include "legacy.cuh"
 
 namespace ls {
@@ -28,7 +28,7 @@ LS_DEV void backward_long_reg(const T* __restrict__ a, const T* __restrict__ h, 
                           void* status, long long slots, long long ticket_base,
                           unsigned long long epoch, int W) {
   constexpr bool GREV = !REV;  // the direction of the delta recurrence
-  constexpr int NT = Long<T>::BNT, IT = Long<T>::BIT, NW = NT / 32;
+  constexpr int NT = BWD_LONG_NT, IT = Long<T>::BIT, NW = NT / 32;
   const Status<T> st(status, slots);
   constexpr long long TILE = (long long)NT * IT;
   constexpr int NX = REV ? -1 : 1;  // next(t) - t in time
@@ -107,7 +107,7 @@ LS_DEV void backward_long_reg(const T* __restrict__ a, const T* __restrict__ h, 
 #pragma unroll
     for (int q = 0; q < NW; ++q) tagg = cat<T, true>(tagg, s_warp[GREV ? NW - 1 - q : q]);
     if (lane == 0) publish_aggregate(st, d, tagg, epoch);
-    const T din = d > 0 ? lookback_long<T>(st, d, W, carry, epoch, lane) : carry;
+    const T din = d > 0 ? lookback_long_reg<T>(st, d, W, carry, epoch, lane) : carry;
     if (lane == 0) {
       const T p = apply(tagg, din);
       if (!tagg.r) publish_prefix(st, d, p, epoch);

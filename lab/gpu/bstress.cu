@@ -1,16 +1,17 @@
 // Timing and stress validation of the pipelined persistent width-1 backward (bwd3.cuh
-// backward_long3, gpu/perf/NOTES.md run 20).
+// backward_long3, NOTES.md run 20).
 //
-//   nvcc -O3 -std=c++17 -arch=sm_90 -DBS_BENCH -o bbench gpu/perf/bstress.cu
+//   nvcc -O3 -std=c++17 -arch=sm_90 -DBS_BENCH -o bbench lab/gpu/bstress.cu
 //   ./bbench                  fp32 T = 2^28 timings (ratios to the copy kernel) + checks
-//   nvcc -O3 -std=c++17 -arch=sm_90 -o bstress gpu/perf/bstress.cu
+//   nvcc -O3 -std=c++17 -arch=sm_90 -o bstress lab/gpu/bstress.cu
 //   ./bstress [reps] [random cases] [seed]   (defaults 20, 200, 1)
 //   ./bstress --tiny          small multi-tile-per-block cases (for compute-sanitizer)
 //   -DBS_S1: the kernel under test with one stage, not early (the form for sm_75)
 //   -DBS_STRESS_OVL: the kernel under test with OVL (look-back before the next tile's wait)
 //   -DBS_OVL (with BS_BENCH): also time the OVL variants
 //   -DBS_R21B (with BS_BENCH): also backward_long4 HPRE 0 with MW 256, and more repeats
-//   -DBS_NOH [-DBS_HPRE=0|1|2] [-DBS_S=2|3] [-DBS_MINB=k]: the kernel under test is bwd4.cuh
+//   -DBS_ENTRY: the kernel under test is the entry points ls_backward_long_* of longscan.cu
+//   -DBS_NOH [-DBS_HPRE=0|1|2] [-DBS_S=2|3] [-DBS_MINB=k]: the kernel under test is knobs.cuh
 //     backward_long4 (h not staged; NOTES.md run 21), default HPRE 1, S 2, MINB 3
 //
 // Stress: every run of the kernel under test (256 x 16 / 8, S 2, early, MW 128 / 64) is checked
@@ -21,10 +22,10 @@
 // type, direction, segmentation, chunk ends (first / last in or out of the launch), size
 // (1 .. 4.2 M, often near tile multiples), window and grid cap (1 .. 40 blocks, so that small
 // sizes run several tiles per block). One status buffer per kernel is reused across launches.
-#include "../src/main/cuda/longscan.cu"
+#include "../../gpu/src/main/cuda/longscan.cu"
 #include "legacy.cuh"
 #include "bwd3.cuh"
-#include "bwd4.cuh"
+#include "knobs.cuh"
 
 #include <cuda_runtime.h>
 
@@ -341,7 +342,7 @@ int main() {
   for (int W : {192, 256}) run(o3, W);
 #endif
 #endif
-  // run 21: h not staged (bwd4.cuh)
+  // run 21: h not staged (knobs.cuh)
   auto n0 = mk4<float, false, false, 256, 16, 2, 128, true, 3, 0>(true);
   for (int W : {32, 64, 96, 128}) run(n0, W);
   auto n1 = mk4<float, false, false, 256, 16, 2, 128, true, 3, 1>(true);
@@ -527,9 +528,45 @@ static Data<T>& data() {
   }
 }
 
+// -DBS_ENTRY: the entry points themselves (ls_backward_long_*, long.cuh BwdLong shape), windows
+// capped to theirs as the host caps them
+template <typename T, bool REV, bool SEG>
+static Launcher<T> mkE(bool print) {
+  typedef ls::BwdLong<T, SEG> BL;
+  Launcher<T> L;
+  if constexpr (sizeof(T) == 4) {
+    if constexpr (!REV && !SEG) L.k = ls_backward_long_f32_fwd_plain;
+    if constexpr (!REV && SEG) L.k = ls_backward_long_f32_fwd_seg;
+    if constexpr (REV && !SEG) L.k = ls_backward_long_f32_rev_plain;
+    if constexpr (REV && SEG) L.k = ls_backward_long_f32_rev_seg;
+  } else {
+    if constexpr (!REV && !SEG) L.k = ls_backward_long_f64_fwd_plain;
+    if constexpr (!REV && SEG) L.k = ls_backward_long_f64_fwd_seg;
+    if constexpr (REV && !SEG) L.k = ls_backward_long_f64_rev_plain;
+    if constexpr (REV && SEG) L.k = ls_backward_long_f64_rev_seg;
+  }
+  L.nt = BL::NT;
+  L.smem = BL::smem();
+  L.tile = BL::TILE;
+  L.persistent = true;
+  CK(cudaFuncSetAttribute(L.k, cudaFuncAttributeMaxDynamicSharedMemorySize, L.smem));
+  CK(cudaFuncSetAttribute(L.k, cudaFuncAttributePreferredSharedMemoryCarveout, 100));
+  int nb = 0;
+  CK(cudaOccupancyMaxActiveBlocksPerMultiprocessor(&nb, L.k, L.nt, L.smem));
+  L.resident = (long long)nb * g_sms;
+  char nm[160];
+  snprintf(nm, sizeof nm, "entry ls_backward_long_%s_%s_%s, MW %d", sizeof(T) == 4 ? "f32" : "f64",
+           REV ? "rev" : "fwd", SEG ? "seg" : "plain", BL::MW);
+  L.name = nm;
+  if (print) printf("[%s: smem %d B, %d blocks/SM]\n", nm, L.smem, nb);
+  return L;
+}
+
 template <typename T, bool REV, bool SEG>
 static const Launcher<T>& pipe() {
-#ifdef BS_NOH
+#if defined(BS_ENTRY)
+  static Launcher<T> L = mkE<T, REV, SEG>(true);
+#elif defined(BS_NOH)
   static Launcher<T> L = mk4<T, REV, SEG, NT, itn<T>(), BS_S, mw<T>(), BS_EARLY, BS_MINB, BS_HPRE>(true);
 #else
   static Launcher<T> L = mk3<T, REV, SEG, NT, itn<T>(), BS_S, mw<T>(), BS_EARLY, 2, BS_OVLS>(true);
@@ -549,6 +586,9 @@ static std::mt19937_64 g_rng;
 // the last step in scan order ends the series (plain; else a_next continues it)
 template <typename T, bool REV, bool SEG>
 static void run_case(long long n, int W, long long cap, int ends, int reps, bool verbose) {
+#ifdef BS_ENTRY
+  W = std::min(W, ls::BwdLong<T, SEG>::MW);
+#endif
   Data<T>& D = data<T>();
   std::uniform_real_distribution<double> u(-1, 1);
   const double carry = u(g_rng), h0 = -0.7, an = (T)u(g_rng), hp = (T)(3 * u(g_rng));
@@ -668,7 +708,9 @@ int main(int argc, char** argv) {
   const long long nmax = tiny ? 40000 : 4200000;
   g_f32.init(nmax, g_rng);
   g_f64.init(nmax, g_rng);
-#ifdef BS_NOH
+#if defined(BS_ENTRY)
+  printf("under test: the entry points ls_backward_long_* (the lines below name backward_long3)\n");
+#elif defined(BS_NOH)
   printf("backward_long4 (h not staged), HPRE %d, MINB %d\n", BS_HPRE, BS_MINB);
 #endif
   printf("device %s, %d SMs; under test: backward_long3 %d x 16 / 8, S %d, %s, MW %d / %d\n",

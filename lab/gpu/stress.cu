@@ -3,7 +3,7 @@
 // width-1 scan entry point up to layout 6), a float64 sequential scan on the host, and the first
 // run of the same case (bitwise).
 //
-//   nvcc -O3 -std=c++17 -arch=sm_90 -o stress gpu/perf/stress.cu
+//   nvcc -O3 -std=c++17 -arch=sm_90 -o stress lab/gpu/stress.cu
 //   ./stress [reps] [random cases] [seed]   (defaults 50, 200, 1)
 //   ./stress --tiny                          a few small multi-tile-per-block cases (for
 //                                            compute-sanitizer racecheck / memcheck)
@@ -18,7 +18,7 @@
 // multiples), window (1 .. 128) and grid cap (none, or 1 .. 40 blocks, so that small sizes also
 // run several tiles per block), each 5 times. One status buffer per kernel is reused across
 // launches (epochs, tickets advanced as the host does), and zeroed again now and then.
-#include "../src/main/cuda/longscan.cu"
+#include "../../gpu/src/main/cuda/longscan.cu"
 #include "legacy.cuh"
 
 #include <cuda_runtime.h>
@@ -50,7 +50,7 @@ __global__ void __launch_bounds__(512, 2)
     k_ref(const T* a, const T* b, const uint8_t* rs, T* out, long long n, const double* cin,
           double* cout, double h0, void* status, long long slots, long long tb,
           unsigned long long epoch, int W) {
-  ls::scan_long<T, REV, SEG>(a, b, rs, out, n, cin, cout, h0, status, slots, tb, epoch, W);
+  ls::scan_long_reg<T, REV, SEG>(a, b, rs, out, n, cin, cout, h0, status, slots, tb, epoch, W);
 }
 
 #ifndef LS_STRESS_ENTRY

@@ -1,4 +1,4 @@
-// Harness include (gpu/perf/NOTES.md run 20): backward_long3, the pipelined persistent form of
+// Harness include (NOTES.md run 20): backward_long3, the pipelined persistent form of
 // the width-1 backward (legacy.cuh backward_long2), built like scan_long3: a grid of at most as
 // many blocks as fit at once, tiles by ticket in gradient order, S tiles staged in shared memory
 // (one cp.async group per tile), and (EARLY) the next tile's aggregate reduced and published
@@ -15,7 +15,7 @@
 // wired into the entry points.
 #pragma once
 
-#include "../src/main/cuda/long.cuh"
+#include "../../gpu/src/main/cuda/long.cuh"
 #include "legacy.cuh"
 
 namespace ls {

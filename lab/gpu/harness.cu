@@ -3,7 +3,7 @@
 // backward kernels used before, in baseline.cuh) against the staged "2" kernels (legacy.cuh,
 // wide.cuh) and the pipelined entry-point kernels of long.cuh, as variants.
 //
-//   nvcc -O3 -std=c++17 -arch=sm_90 -o harness gpu/perf/harness.cu
+//   nvcc -O3 -std=c++17 -arch=sm_90 -o harness lab/gpu/harness.cu
 //   ./harness            validation (staged kernels and the backward entry points against the
 //                        register kernels, small sizes) + timings
 //   ./harness --small    validation only (for compute-sanitizer)
@@ -16,8 +16,8 @@
 //
 // Timings: CUDA-event medians of 15 runs after 3 warm-ups, rotating over 2-3 input sets of
 // several GB; every ratio is to the copy kernel (ls_copy16) timed in the same run.
-#include "../src/main/cuda/longscan.cu"
-#include "pipe.cuh"
+#include "../../gpu/src/main/cuda/longscan.cu"
+#include "knobs.cuh"
 #include "legacy.cuh"
 #include "baseline.cuh"
 
@@ -66,7 +66,7 @@ __global__ void __launch_bounds__(512, 2)
     k_scan_reg(const T* a, const T* b, const uint8_t* rs, T* out, long long n, const double* cin,
                double* cout, double h0, void* status, long long slots, long long tb,
                unsigned long long epoch, int W) {
-  ls::scan_long<T, REV, SEG>(a, b, rs, out, n, cin, cout, h0, status, slots, tb, epoch, W);
+  ls::scan_long_reg<T, REV, SEG>(a, b, rs, out, n, cin, cout, h0, status, slots, tb, epoch, W);
 }
 
 template <typename T, bool REV, bool SEG, int NT, int IT, int S, int MW, int LB, bool EARLY,
@@ -96,7 +96,7 @@ __global__ void __launch_bounds__(NT, MINB)
             long long D, long long first, long long last, const T* a_next, const T* h_prev,
             const double* h0, const double* cin, double* cout, double* g0p, void* status,
             long long slots, long long tb, unsigned long long epoch, int W) {
-  ls::backward_wide2<T, REV, SEG, NT, L>(a, h, g, bf, ga, gb, n, D, first, last, a_next, h_prev,
+  ls::backward_wide<T, REV, SEG, NT, L>(a, h, g, bf, ga, gb, n, D, first, last, a_next, h_prev,
                                          h0, cin, cout, g0p, status, slots, tb, epoch, W);
 }
 
@@ -252,7 +252,7 @@ static BwdL<T> bwd2(bool print = false) {
 template <typename T, bool REV, bool SEG>
 static BwdL<T> bwd_old() {
   auto k = k_bwd_reg<T, REV, SEG>;
-  constexpr int NT = ls::Long<T>::BNT, TILE = NT * ls::Long<T>::BIT;
+  constexpr int NT = ls::BWD_LONG_NT, TILE = NT * ls::Long<T>::BIT;
   return [=](const T* a, const T* h, const T* g, const uint8_t* bf, T* ga, T* gb, long long n,
              long long first, long long last, double an, double hp, double h0, const double* cin,
              double* cout, double* g0p, Stat& s, int W) {
@@ -312,7 +312,7 @@ static BwdWL<T> bwdw_entry() {
     if constexpr (REV && SEG) k = ls_backward_wide_f64_rev_seg;
   }
   constexpr int V = ls::Wide<T>::V, NT = LS_WIDE_BWD_NT, L = ls::Wide<T>::BL;
-  const int smem = ls::backward_wide2_smem<T, NT, L, V>();
+  const int smem = ls::backward_wide_smem<T, NT, L, V>();
   prep(k, smem, NT, "entry backward wide", false);
   return [=](const T* a, const T* h, const T* g, const uint8_t* bf, T* ga, T* gb, long long n,
              long long D, long long first, long long last, const T* an, const T* hp,
@@ -329,7 +329,7 @@ static BwdWL<T> bwdw_entry() {
 template <typename T, bool REV, bool SEG, int NT, int L, int MINB>
 static BwdWL<T> bwdw2(bool print = false) {
   constexpr int V = ls::Wide<T>::V;
-  const int smem = ls::backward_wide2_smem<T, NT, L, V>();
+  const int smem = ls::backward_wide_smem<T, NT, L, V>();
   auto k = k_bwdw2<T, REV, SEG, NT, L, MINB>;
   char nm[128];
   snprintf(nm, sizeof nm, "bwdw2 %s NT%d L%d MINB%d", sizeof(T) == 4 ? "f32" : "f64", NT, L,

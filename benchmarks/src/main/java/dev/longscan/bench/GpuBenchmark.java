@@ -1,15 +1,16 @@
-package dev.longscan.gpu;
+package dev.longscan.bench;
 
 import static jcuda.driver.JCudaDriver.cuEventCreate;
 import static jcuda.driver.JCudaDriver.cuEventElapsedTime;
 import static jcuda.driver.JCudaDriver.cuEventRecord;
 import static jcuda.driver.JCudaDriver.cuEventSynchronize;
-import static jcuda.driver.JCudaDriver.cuMemAlloc;
-import static jcuda.driver.JCudaDriver.cuMemFree;
+import static jcuda.driver.JCudaDriver.cuMemAllocHost;
+import static jcuda.driver.JCudaDriver.cuMemFreeHost;
 import static jcuda.driver.JCudaDriver.cuMemcpyDtoH;
 import static jcuda.driver.JCudaDriver.cuMemcpyDtoHAsync;
 import static jcuda.driver.JCudaDriver.cuMemcpyHtoD;
 import static jcuda.driver.JCudaDriver.cuMemcpyHtoDAsync;
+import static jcuda.driver.JCudaDriver.cuMemsetD8Async;
 import static jcuda.driver.JCudaDriver.cuStreamCreate;
 import static jcuda.driver.JCudaDriver.cuStreamSynchronize;
 
@@ -17,6 +18,7 @@ import dev.longscan.Backend;
 import dev.longscan.Precision;
 import dev.longscan.ScanOptions;
 import dev.longscan.Sequence;
+import dev.longscan.gpu.DeviceKernels;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -39,12 +41,12 @@ import jcuda.driver.CUstream_flags;
  * device → host copy of the same bytes.
  *
  * <pre>
- *   java -cp … dev.longscan.gpu.GpuBenchmark [--runs 15] [--quick] [--out results.md]
+ *   java -cp … dev.longscan.bench.GpuBenchmark [--runs 15] [--quick] [--out results.md]
  * </pre>
  */
-final class GpuBenchmark {
-  private final Device dev;
-  private final Kernels k;
+public final class GpuBenchmark {
+  private final DeviceKernels dev;
+  private final DeviceKernels k;
   private final CUstream st = new CUstream();
   private final CUevent start = new CUevent();
   private final CUevent stop = new CUevent();
@@ -54,14 +56,14 @@ final class GpuBenchmark {
   private final PrintStream out = System.out;
   private double copyBandwidth;
 
-  private GpuBenchmark(Device dev, int runs, boolean quick) {
+  private GpuBenchmark(DeviceKernels dev, int runs, boolean quick) {
     this.dev = dev;
-    this.k = dev.kernels;
+    this.k = dev;
     this.runs = runs;
     this.quick = quick;
-    Cuda.check(cuStreamCreate(st, CUstream_flags.CU_STREAM_NON_BLOCKING), "cuStreamCreate");
-    Cuda.check(cuEventCreate(start, 0), "cuEventCreate");
-    Cuda.check(cuEventCreate(stop, 0), "cuEventCreate");
+    check(cuStreamCreate(st, CUstream_flags.CU_STREAM_NON_BLOCKING), "cuStreamCreate");
+    check(cuEventCreate(start, 0), "cuEventCreate");
+    check(cuEventCreate(stop, 0), "cuEventCreate");
   }
 
   public static void main(String[] args) throws Exception {
@@ -87,8 +89,7 @@ final class GpuBenchmark {
           throw new IllegalArgumentException("unknown argument " + args[i]);
       }
     }
-    Device dev = Device.get(0);
-    dev.enter();
+    DeviceKernels dev = DeviceKernels.open(0);
     GpuBenchmark b = new GpuBenchmark(dev, runs, quick);
     b.header();
     b.copy();
@@ -119,8 +120,8 @@ final class GpuBenchmark {
   }
 
   private void header() {
-    String line = "device: " + dev.describe() + "; fatbin nvcc " + Fatbin.properties()
-        .getProperty("nvcc") + "; java " + System.getProperty("java.version") + "; runs "
+    String line = "device: " + dev.describe() + "; fatbin nvcc " + DeviceKernels.fatbinNvcc()
+        + "; java " + System.getProperty("java.version") + "; runs "
         + runs + " (median), warm-up 3";
     out.println(line);
     rows.add(line);
@@ -139,22 +140,37 @@ final class GpuBenchmark {
 
   // ---------------------------------------------------------------- device helpers
 
+  private static void check(int result, String what) {
+    DeviceKernels.check(result, what);
+  }
+
   private static CUdeviceptr alloc(long bytes) {
-    CUdeviceptr p = new CUdeviceptr();
-    Cuda.check(cuMemAlloc(p, Math.max(bytes, 256)), "cuMemAlloc(" + DevicePool.mib(bytes) + ")");
-    return p;
+    return DeviceKernels.alloc(bytes);
   }
 
   private static void free(CUdeviceptr... ps) {
     for (CUdeviceptr p : ps) {
-      if (p != null) {
-        cuMemFree(p);
-      }
+      DeviceKernels.free(p);
+    }
+  }
+
+  /** A page-locked host buffer (the host-path rows' staging). */
+  private static final class Pinned {
+    final Pointer ptr = new Pointer();
+    final java.nio.ByteBuffer buffer;
+
+    Pinned(long bytes) {
+      check(cuMemAllocHost(ptr, bytes), "cuMemAllocHost(" + bytes + " B)");
+      buffer = ptr.getByteBuffer(0, bytes).order(java.nio.ByteOrder.nativeOrder());
+    }
+
+    void free() {
+      cuMemFreeHost(ptr);
     }
   }
 
   private int fillBlocks() {
-    return dev.multiprocessors * 8;
+    return dev.multiprocessors() * 8;
   }
 
   private void fill(boolean f32, CUdeviceptr p, long n, long seed, double lo, double hi,
@@ -171,30 +187,23 @@ final class GpuBenchmark {
     for (int i = 0; i < 3; i++) {
       body.run(i % sets);
     }
-    Cuda.check(cuStreamSynchronize(st), "sync");
+    check(cuStreamSynchronize(st), "sync");
     double[] ms = new double[runs];
     float[] e = new float[1];
     for (int i = 0; i < runs; i++) {
-      Cuda.check(cuEventRecord(start, st), "record");
+      check(cuEventRecord(start, st), "record");
       body.run(i % sets);
-      Cuda.check(cuEventRecord(stop, st), "record");
-      Cuda.check(cuEventSynchronize(stop), "sync");
-      Cuda.check(cuEventElapsedTime(e, start, stop), "elapsed");
+      check(cuEventRecord(stop, st), "record");
+      check(cuEventSynchronize(stop), "sync");
+      check(cuEventElapsedTime(e, start, stop), "elapsed");
       ms[i] = e[0];
     }
     Arrays.sort(ms);
     return ms[runs / 2];
   }
 
-  /** A zeroed status area for launches of up to {@code slots} slots. */
-  private Kernels.Status status(long slots, boolean f32) {
-    Kernels.Status s = new Kernels.Status(alloc(Kernels.Status.bytes(slots, f32)), slots, f32);
-    k.zero(st, s);
-    return s;
-  }
-
-  private static void free(Kernels.Status s) {
-    free(s.base);
+  private static void free(DeviceKernels.Status s) {
+    s.free();
   }
 
   // ---------------------------------------------------------------- cases
@@ -208,7 +217,7 @@ final class GpuBenchmark {
       src[s] = alloc(4 * n);
       fill(true, src[s], n, 7 + s, -1, 1, false);
     }
-    int blocks = dev.multiprocessors * 8;
+    int blocks = dev.multiprocessors() * 8;
     double ms = time(sets, s -> k.copy16(st, src[s], dst, 4 * n, blocks));
     copyBandwidth = 8.0 * n / (ms * 1e6);
     row("copy kernel (yardstick), fp32", n, 8 * n, ms, 1.0, "read + write");
@@ -235,10 +244,10 @@ final class GpuBenchmark {
       fill(f32, b[s], n, 200 + s, -1, 1, false);
     }
     CUdeviceptr carry = alloc(16);
-    Cuda.check(jcuda.driver.JCudaDriver.cuMemsetD8Async(carry, (byte) 0, 16, st), "memset");
-    Kernels.Status status = status(Kernels.slots(Kernels.Op.SCAN, f32, n, 1), f32);
+    check(cuMemsetD8Async(carry, (byte) 0, 16, st), "memset");
+    DeviceKernels.Status status = k.scanStatus(st, f32, n, 1);
     int[] windows = f32 ? new int[] {32, 64, 128} : new int[] {32, 64};
-    int def = Math.min(GpuBackend.Config.DEFAULT_WINDOW_SCAN, Kernels.scanMaxWindow(f32));
+    int def = Math.min(DeviceKernels.defaultWindows()[0], DeviceKernels.scanMaxWindow(f32));
     for (int w : windows) {
       double ms = time(sets, s -> k.scan(st, f32, false, false, a[s], b[s], null, h[s], n, 1,
           carry, carry.withByteOffset(8), 0.0, null, status, w));
@@ -258,12 +267,12 @@ final class GpuBenchmark {
 
   /** Bitwise repeatability and accuracy against a float64 sequential scan on the host. */
   private void checkLong(CUdeviceptr a, CUdeviceptr b, CUdeviceptr h, long n,
-      Kernels.Status status, CUdeviceptr carry) {
+      DeviceKernels.Status status, CUdeviceptr carry) {
     int m = (int) Math.min(n, Integer.MAX_VALUE - 8);
     float[] first = download(h, m);
     k.scan(st, true, false, false, a, b, null, h, n, 1, carry, carry.withByteOffset(8), 0.0, null,
-        status, GpuBackend.Config.DEFAULT_WINDOW_SCAN);
-    Cuda.check(cuStreamSynchronize(st), "sync");
+        status, DeviceKernels.defaultWindows()[0]);
+    check(cuStreamSynchronize(st), "sync");
     float[] again = download(h, m);
     boolean same = Arrays.equals(first, again);
     float[] av = download(a, m);
@@ -284,9 +293,9 @@ final class GpuBenchmark {
   }
 
   private float[] download(CUdeviceptr p, int n) {
-    Cuda.check(cuStreamSynchronize(st), "sync");
+    check(cuStreamSynchronize(st), "sync");
     float[] x = new float[n];
-    Cuda.check(cuMemcpyDtoH(Pointer.to(x), p, 4L * n), "cuMemcpyDtoH");
+    check(cuMemcpyDtoH(Pointer.to(x), p, 4L * n), "cuMemcpyDtoH");
     return x;
   }
 
@@ -301,7 +310,7 @@ final class GpuBenchmark {
       fill(true, a[s], n, 300 + s, 0.3, 0.98, true);
       fill(true, b[s], n, 400 + s, -1, 1, false);
     }
-    long parts = Kernels.timeTiles(Kernels.Op.REDUCE, true, n, 1);
+    long parts = DeviceKernels.reduceParts(true, n, 1);
     CUdeviceptr pa = alloc(8 * parts);
     CUdeviceptr pb = alloc(8 * parts);
     CUdeviceptr pf = alloc(4 * parts);
@@ -338,16 +347,16 @@ final class GpuBenchmark {
     CUdeviceptr flags = null;
     if (seg) {
       flags = alloc(n);
-      Cuda.check(jcuda.driver.JCudaDriver.cuMemsetD8Async(flags, (byte) 2, n, st), "memset");
+      check(cuMemsetD8Async(flags, (byte) 2, n, st), "memset");
     }
     CUdeviceptr fl = flags;
-    long tiles = Kernels.timeTiles(Kernels.Op.BACKWARD, f32, n, 1);
-    Kernels.Status status = status(Kernels.slots(Kernels.Op.BACKWARD, f32, n, 1), f32);
+    long tiles = DeviceKernels.backwardParts(f32, n, 1);
+    DeviceKernels.Status status = k.backwardStatus(st, f32, n, 1);
     CUdeviceptr state = alloc(64);
-    Cuda.check(jcuda.driver.JCudaDriver.cuMemsetD8Async(state, (byte) 0, 64, st), "memset");
+    check(cuMemsetD8Async(state, (byte) 0, 64, st), "memset");
     CUdeviceptr parts = alloc(8 * tiles);
     long bytes = 5 * eb * n + (seg ? n : 0);
-    int max = Kernels.backwardMaxWindow(f32, seg);
+    int max = DeviceKernels.backwardMaxWindow(f32, seg);
     int[] windows = max == 128 ? new int[] {32, 64, 128} : new int[] {32, 64};
     for (int w : windows) {
       double ms = time(sets, s -> {
@@ -358,7 +367,7 @@ final class GpuBenchmark {
       });
       String note = (seg ? "floor: read a, h, g, flags; write ∂a, ∂b"
           : "floor: read a, h, g; write ∂a, ∂b")
-          + (w == Math.min(GpuBackend.Config.DEFAULT_WINDOW_LONG, max) ? "; default window" : "");
+          + (w == Math.min(DeviceKernels.defaultWindows()[1], max) ? "; default window" : "");
       row((f32 ? "fp32" : "fp64") + (seg ? " segmented" : "")
           + " backward (δ, ∂a, ∂b, ∂h0), width 1, window " + w, n, bytes, ms,
           ratio(bytes, ms), note);
@@ -390,14 +399,14 @@ final class GpuBenchmark {
       fill(f32, b[s], e, 900 + s, -1, 1, false);
     }
     CUdeviceptr carry = alloc(16 * w);
-    Cuda.check(jcuda.driver.JCudaDriver.cuMemsetD8Async(carry, (byte) 0, 16 * w, st), "memset");
-    Kernels.Status status = status(Kernels.slots(Kernels.Op.SCAN, f32, n, w), f32);
+    check(cuMemsetD8Async(carry, (byte) 0, 16 * w, st), "memset");
+    DeviceKernels.Status status = k.scanStatus(st, f32, n, w);
     for (int win : new int[] {1, 2, 4, 8}) {
       double ms = time(sets, s -> k.scan(st, f32, false, false, a[s], b[s], null, h[s], n, w,
           carry, carry.withByteOffset(8 * w), 0.0, null, status, win));
       row((f32 ? "fp32" : "fp64") + " forward scan, " + n + " × " + w + ", window " + win, e,
           3 * eb * e, ms, ratio(3 * eb * e, ms),
-          win == GpuBackend.Config.DEFAULT_WINDOW_WIDE ? "default window" : "");
+          win == DeviceKernels.defaultWindows()[2] ? "default window" : "");
     }
     free(status);
     free(a);
@@ -420,10 +429,10 @@ final class GpuBenchmark {
       fill(true, x[s][1], e, 1100 + s, -3, 3, false);
       fill(true, x[s][2], e, 1200 + s, -1, 1, false);
     }
-    long tt = Kernels.timeTiles(Kernels.Op.BACKWARD, true, n, w);
-    Kernels.Status status = status(Kernels.slots(Kernels.Op.BACKWARD, true, n, w), true);
+    long tt = DeviceKernels.backwardParts(true, n, w);
+    DeviceKernels.Status status = k.backwardStatus(st, true, n, w);
     CUdeviceptr state = alloc(64 * w);
-    Cuda.check(jcuda.driver.JCudaDriver.cuMemsetD8Async(state, (byte) 0, 64 * w, st), "memset");
+    check(cuMemsetD8Async(state, (byte) 0, 64 * w, st), "memset");
     CUdeviceptr parts = alloc(8 * tt * w);
     for (int win : new int[] {1, 2, 4}) {
       double ms = time(sets, s -> {
@@ -447,7 +456,7 @@ final class GpuBenchmark {
     int n = quick ? 1 << 24 : 1 << 26;
     float[] src = new float[n];
     Arrays.fill(src, 1.5f);
-    Pinned p = Pinned.allocate(4L * n, "bench");
+    Pinned p = new Pinned(4L * n);
     try {
       for (int threads : new int[] {1, 2, 4, 8, 16}) {
         java.util.concurrent.ForkJoinPool pool = new java.util.concurrent.ForkJoinPool(threads);
@@ -484,7 +493,7 @@ final class GpuBenchmark {
                 m.srcPitch = m.WidthInBytes;
                 m.dstPitch = m.WidthInBytes;
                 m.Height = 1;
-                Cuda.check(jcuda.driver.JCudaDriver.cuMemcpy2D(m), "cuMemcpy2D host to host");
+                check(jcuda.driver.JCudaDriver.cuMemcpy2D(m), "cuMemcpy2D host to host");
               })).join());
           row("host staging: float[] → pinned by cuMemcpy2D, " + threads + " threads", n,
               4L * n, ms, 0, "host memory only");
@@ -524,9 +533,8 @@ final class GpuBenchmark {
         row("host path: bare copy from pageable Java arrays, " + threads + " threads, " + n
             + " × " + w, e, 12 * e, ms, bare / ms, "");
       }
-      Backend pinned = new GpuBackend(dev, GpuBackend.Config.defaults());
-      Backend pageable = new GpuBackend(dev, GpuBackend.Config.defaults()
-          .with(GpuBackend.Config.DEFAULT_CHUNK_BYTES, 0, false));
+      Backend pinned = dev.backend(true);
+      Backend pageable = dev.backend(false);
       double msPinned = wall(() -> pinned.scan(a, b, ScanOptions.defaults(), h));
       double msPageable = wall(() -> pageable.scan(a, b, ScanOptions.defaults(), h));
       String shape = n + " × " + w;
@@ -571,11 +579,11 @@ final class GpuBenchmark {
             dev.enter();
             long off = 4 * lo;
             long len = 4 * (hi - lo);
-            Cuda.check(cuMemcpyHtoD(d.withByteOffset(off), Pointer.to(a).withByteOffset(off), len),
+            check(cuMemcpyHtoD(d.withByteOffset(off), Pointer.to(a).withByteOffset(off), len),
                 "h2d");
-            Cuda.check(cuMemcpyHtoD(d.withByteOffset(nb + off), Pointer.to(b).withByteOffset(off),
+            check(cuMemcpyHtoD(d.withByteOffset(nb + off), Pointer.to(b).withByteOffset(off),
                 len), "h2d");
-            Cuda.check(cuMemcpyDtoH(Pointer.to(h).withByteOffset(off),
+            check(cuMemcpyDtoH(Pointer.to(h).withByteOffset(off),
                 d.withByteOffset(2 * nb + off), len), "d2h");
           }));
         }
@@ -599,23 +607,23 @@ final class GpuBenchmark {
     CUdeviceptr d = alloc(3 * nb);
     try {
       if (pinned) {
-        Pinned p = Pinned.allocate(3 * nb, "bench");
+        Pinned p = new Pinned(3 * nb);
         p.buffer.asFloatBuffer().put(a).put(b);
         try {
           return wall(() -> {
-            Cuda.check(cuMemcpyHtoDAsync(d, p.ptr, 2 * nb, st), "h2d");
-            Cuda.check(cuMemcpyDtoHAsync(p.ptr.withByteOffset(2 * nb), d.withByteOffset(2 * nb),
+            check(cuMemcpyHtoDAsync(d, p.ptr, 2 * nb, st), "h2d");
+            check(cuMemcpyDtoHAsync(p.ptr.withByteOffset(2 * nb), d.withByteOffset(2 * nb),
                 nb, st), "d2h");
-            Cuda.check(cuStreamSynchronize(st), "sync");
+            check(cuStreamSynchronize(st), "sync");
           });
         } finally {
           p.free();
         }
       }
       return wall(() -> {
-        Cuda.check(cuMemcpyHtoD(d, Pointer.to(a), nb), "h2d");
-        Cuda.check(cuMemcpyHtoD(d.withByteOffset(nb), Pointer.to(b), nb), "h2d");
-        Cuda.check(jcuda.driver.JCudaDriver.cuMemcpyDtoH(Pointer.to(h), d.withByteOffset(2 * nb),
+        check(cuMemcpyHtoD(d, Pointer.to(a), nb), "h2d");
+        check(cuMemcpyHtoD(d.withByteOffset(nb), Pointer.to(b), nb), "h2d");
+        check(jcuda.driver.JCudaDriver.cuMemcpyDtoH(Pointer.to(h), d.withByteOffset(2 * nb),
             nb), "d2h");
       });
     } finally {

@@ -1,6 +1,6 @@
 // Superseded kernels kept as references for the harness programs (harness.cu, stress.cu,
 // bstress.cu, and through baseline.cuh and bwd3.cuh): moved verbatim out of the fatbin sources
-// (gpu/src/main/cuda) in gpu/perf/NOTES.md run 25, once no entry point of longscan.cu used them,
+// (gpu/src/main/cuda) in NOTES.md run 25, once no entry point of longscan.cu used them,
 // directly or indirectly. They are the kernels that runs 1-22 measured and validated against:
 // the register width-1 scan scan_long (the entry point up to layout 6, still the reference of
 // harness.cu and stress.cu) with its look-back lookback_long and per-thread loops, the staged
@@ -10,7 +10,7 @@
 // long.cuh (scan_long3, backward_long4) and wide.cuh.
 #pragma once
 
-#include "../src/main/cuda/long.cuh"
+#include "knobs.cuh"
 
 namespace ls {
 
@@ -143,7 +143,7 @@ constexpr int LONG_MAX_WINDOW = 64;
 // window and composition), with the words read after the tile's data and the prefix W tiles
 // back polled by wait_prefix once the aggregates are composed.
 template <typename T>
-LS_DEV T lookback_long(const Status<T>& st, long long d, int W, T carry,
+LS_DEV T lookback_long_reg(const Status<T>& st, long long d, int W, T carry,
                        unsigned long long epoch, int lane) {
   typedef Word<T> WD;
   typedef typename WD::W Wt;
@@ -241,7 +241,7 @@ LS_DEV void thread_rescan(T (&av)[IT], const T (&bv)[IT], const uint8_t (&rv)[IT
 
 // scan / chunk apply. carry_in[0]: state entering the launch; carry_out[0]: state leaving it.
 template <typename T, bool REV, bool SEG>
-LS_DEV void scan_long(const T* __restrict__ a, const T* __restrict__ b,
+LS_DEV void scan_long_reg(const T* __restrict__ a, const T* __restrict__ b,
                       const uint8_t* __restrict__ rs, T* __restrict__ out, long long n,
                       const double* __restrict__ carry_in, double* __restrict__ carry_out,
                       double h0d, void* status, long long slots, long long ticket_base,
@@ -305,7 +305,7 @@ LS_DEV void scan_long(const T* __restrict__ a, const T* __restrict__ b,
 #pragma unroll
     for (int q = 0; q < NW; ++q) tagg = cat<T, SEG>(tagg, s_warp[REV ? NW - 1 - q : q]);
     if (lane == 0) publish_aggregate(st, d, tagg, epoch);
-    const T hin = d > 0 ? lookback_long<T>(st, d, W, carry, epoch, lane) : carry;
+    const T hin = d > 0 ? lookback_long_reg<T>(st, d, W, carry, epoch, lane) : carry;
     if (lane == 0) {
       const T p = apply(tagg, hin);
       if (!tagg.r) publish_prefix(st, d, p, epoch);
