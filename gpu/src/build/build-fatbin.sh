@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Compiles gpu/src/main/cuda/longscan.cu (and the headers it includes) into one fatbin, the
 # resource the GPU backend loads with cuModuleLoadData, and records beside it the SHA-256 of the
-# sources it was built from (every file under src/main/cuda plus this script, see sources_hash).
-# FatbinResourceTest recomputes that hash on every build, GPU or not, and fails when the
-# committed fatbin is stale.
+# sources it was built from (every file under src/main/cuda plus this script, see sources_hash)
+# and the fatbin's entry points (kernels=, read from the PTX of the build). FatbinResourceTest
+# recomputes that hash on every build, GPU or not, and fails when the committed fatbin is stale
+# or its entry points are not the ones the Java side loads.
 #
 # usage: build-fatbin.sh [--if-stale | --force] [--require-nvcc]
 #   --if-stale      (default; what Maven runs) compile only when the recorded hash differs
@@ -80,7 +81,16 @@ echo "compiling $src/longscan.cu with nvcc $version for sm_${SASS_ARCHS// /, sm_
 mkdir -p "$res"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-"$NVCC" -std=c++17 -O3 -fatbin -compress-mode=size "${gencode[@]}" -o "$tmp/longscan.fatbin" "$src/longscan.cu"
+mkdir -p "$tmp/keep"
+"$NVCC" -std=c++17 -O3 -fatbin -compress-mode=size "${gencode[@]}" --keep --keep-dir "$tmp/keep" \
+    -o "$tmp/longscan.fatbin" "$src/longscan.cu"
+# the entry points, from the PTX the build kept (every target has the same .entry lines)
+kernels=$(cat "$tmp"/keep/*.ptx | grep -o '^\.visible \.entry [A-Za-z0-9_]*' \
+  | awk '{print $3}' | LC_ALL=C sort -u | paste -sd, -)
+if [[ -z $kernels ]]; then
+  echo "build-fatbin.sh: found no .entry lines in the PTX kept under $tmp/keep" >&2
+  exit 1
+fi
 mv "$tmp/longscan.fatbin" "$fatbin"
 {
   echo "# written by gpu/src/build/build-fatbin.sh; checked by FatbinResourceTest"
@@ -88,5 +98,6 @@ mv "$tmp/longscan.fatbin" "$fatbin"
   echo "fatbin.sha256=$(sha256sum "$fatbin" | cut -d' ' -f1)"
   echo "nvcc=$version"
   echo "targets=$(for a in $SASS_ARCHS; do printf 'sm_%s,' "$a"; done)compute_$PTX_ARCH"
+  echo "kernels=$kernels"
 } > "$props"
 echo "wrote $fatbin ($(stat -c %s "$fatbin") bytes)"

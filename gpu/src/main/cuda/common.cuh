@@ -289,7 +289,7 @@ LS_DEV void load_bytes(const uint8_t* p, uint8_t (&v)[N]) {
 
 }  // namespace ls
 
-// ---- Tiles staged in shared memory (scan_long3, backward_long4 in long.cuh; backward_wide2)
+// ---- Tiles staged in shared memory (scan_long, backward_long in long.cuh; backward_wide in wide.cuh)
 //
 // Loads go straight from global to shared memory with asynchronous copies (cp.async, sm_80 and
 // newer; plain loads and stores before that), so a tile that waits in its look-back holds shared

@@ -1,12 +1,12 @@
 // One long series (width 1): time across threads and blocks.
 //
-// scan (scan_long3): a single pass with decoupled look-back (Merrill & Garland 2016). Each block
+// scan (scan_long): a single pass with decoupled look-back (Merrill & Garland 2016). Each block
 // takes the next tile in scan order from a ticket counter, loads its a and b once (asynchronous
 // copies of coalesced 512-byte warp rows into shared memory), composes them, publishes the
 // tile's aggregate, obtains the state entering the tile, publishes its inclusive prefix (the
 // state leaving it), rescans the tile from that state and writes h once (coalesced). The blocks
 // are persistent and pipelined: the next tile loads and publishes its aggregate while the
-// current one waits in its look-back (see scan_long3).
+// current one waits in its look-back (see scan_long).
 //
 // Determinism: the look-back always uses the same window. Tile d waits for the inclusive prefix
 // of tile d - W (or the carry entering the launch when d < W) and the aggregates of tiles
@@ -17,14 +17,9 @@
 // would compose a timing-dependent number of aggregates.) W is a launch parameter.
 //
 // reduce: per-tile summaries in float64 (no look-back), composed afterwards by fold_long.
-// backward (backward_long4): the delta recurrence in the reverse of the scan order, fused with the
-// gradients, built like the scan (see backward_long4). Staged in shared memory, a tile waiting in
-// its look-back holds shared memory rather than registers (gpu/perf/NOTES.md, run 13).
-// The width-1 kernels these replaced are in gpu/perf/legacy.cuh, as references for the harness
-// programs (NOTES.md runs 1-22): the register scan scan_long (the entry point up to layout 6,
-// still the reference of gpu/perf/harness.cu and gpu/perf/stress.cu), the staged scan scan_long2
-// (measured no faster than scan_long, runs 11-12) and the staged backward backward_long2 (the
-// entry point up to layout 7).
+// backward (backward_long): the delta recurrence in the reverse of the scan order, fused with the
+// gradients, built like the scan (see backward_long). Staged in shared memory, a tile waiting in
+// its look-back holds shared memory rather than registers.
 #pragma once
 
 #include "common.cuh"
@@ -35,18 +30,16 @@ template <typename T>
 struct Long;
 template <>
 struct Long<float> {
-  static constexpr int NT = 512;   // threads per block (scan, reduce)
-  static constexpr int IT = 16;    // items per thread (scan)
-  static constexpr int RIT = 16;   // items per thread (reduce)
-  static constexpr int BNT = 256;  // threads per block (backward)
-  static constexpr int BIT = 16;   // items per thread (backward)
+  static constexpr int NT = 512;  // threads per block (reduce)
+  static constexpr int IT = 16;   // items per thread (scan)
+  static constexpr int RIT = 16;  // items per thread (reduce)
+  static constexpr int BIT = 16;  // items per thread (backward)
 };
 template <>
 struct Long<double> {
   static constexpr int NT = 512;
   static constexpr int IT = 8;
   static constexpr int RIT = 8;
-  static constexpr int BNT = 256;
   static constexpr int BIT = 8;
 };
 
@@ -104,43 +97,6 @@ LS_DEV void reduce_long(const T* __restrict__ a, const T* __restrict__ b,
 }
 
 // ---------------------------------------------------------------------------------------------
-// The look-back of the staged kernels (tiles staged in shared memory by asynchronous copies, see
-// Staged in common.cuh: scan_long3 and backward_long4 below; scan_long2 and backward_long2 in
-// gpu/perf/legacy.cuh). Its status words can be read before the tile's own data has arrived
-// (PRE, in the harness's scan_long2 and backward_long2), so that the polls of the predecessors
-// overlap the tile's load instead of following it.
-
-// The status words of a look-back (lane k: its slots, lane 0 also the prefix W tiles back).
-template <typename T, int M>
-struct LookbackWords {
-  typedef typename Word<T>::W Wt;
-  Wt x[M], y[M], p;
-  bool issued;
-  LS_DEV LookbackWords() : issued(false) {}
-  // slot s of lane `lane` for q < m is 1 + lane * m + q (tile d - W + s)
-  LS_DEV void issue(const Status<T>& st, long long d, int W, int lane) {
-    typedef Word<T> WD;
-    const int m = (W - 1 + 31) / 32;
-#pragma unroll
-    for (int q = 0; q < M; ++q) {
-      const int s = 1 + lane * m + q;
-      const long long j = d - W + s;
-      if (q < m && s < W && j >= 0) {
-        x[q] = WD::load(st.a + j);
-        y[q] = WD::load(st.b + j);
-      }
-    }
-    if (lane == 0 && d - W >= 0) p = WD::load(st.p + (d - W));
-    issued = true;
-  }
-};
-
-// Look-back polling options (LB bits): MERGE polls the prefix W tiles back in the same rounds as
-// the aggregates (one round trip when all are there, instead of two); SPIN polls again at once
-// instead of sleeping between rounds (each round already waits for its loads); NOPREFIX (timing
-// diagnostics only: wrong results) does not wait for the prefix at all.
-enum : int { LB_MERGE = 1, LB_SPIN = 2, LB_NOPREFIX = 4 };
-
 // Look-back of tile d (see the file comment), by one whole warp, so that the chain from the
 // prefix of tile d - W to the prefix of tile d is one poll and one multiply-add:
 //  1. lane k reads slots 1 + k m .. k m + m (m = ceil((W - 1) / 32); slot s is tile d - W + s:
@@ -148,12 +104,13 @@ enum : int { LB_MERGE = 1, LB_SPIN = 2, LB_NOPREFIX = 4 };
 //     composes them in order; a warp scan composes the lanes in order: C;
 //  2. lane 0 waits for the state of slot 0 (the inclusive prefix of tile d - W, or the carry)
 //     and every lane returns C applied to it.
-// The status words may have been read already (see LookbackWords).
-template <typename T, int M, int LB>
-LS_DEV T lookback_long2(const Status<T>& st, long long d, int W, T carry,
-                        unsigned long long epoch, int lane, LookbackWords<T, M>& lw) {
+// M: status words per lane (the largest window the kernel takes, divided by 32).
+template <typename T, int M>
+LS_DEV T lookback_long(const Status<T>& st, long long d, int W, T carry,
+                       unsigned long long epoch, int lane) {
   typedef Word<T> WD;
   const int m = (W - 1 + 31) / 32;
+  typename WD::W x[M], y[M];
   T va[M], vb[M];
   unsigned char kd[M];
   unsigned pending = 0;
@@ -174,83 +131,66 @@ LS_DEV T lookback_long2(const Status<T>& st, long long d, int W, T carry,
       }
     }
   }
-  // slot 0: the prefix W tiles back; the carry when that is tile -1; before that, the carry is
-  // one of the slots and the composition restarts from it (x0 is not used)
-  const long long j0 = d - W;
-  T x0 = carry;
-  bool ppend = (LB & LB_MERGE) && !(LB & LB_NOPREFIX) && lane == 0 && j0 >= 0;
-  if (!lw.issued) {
 #pragma unroll
-    for (int q = 0; q < M; ++q) {
-      if ((pending >> q) & 1) {
-        const long long j = d - W + 1 + lane * m + q;
-        lw.x[q] = WD::load(st.a + j);
-        lw.y[q] = WD::load(st.b + j);
-      }
+  for (int q = 0; q < M; ++q) {
+    if ((pending >> q) & 1) {
+      const long long j = d - W + 1 + lane * m + q;
+      x[q] = WD::load(st.a + j);
+      y[q] = WD::load(st.b + j);
     }
-    if (ppend) lw.p = WD::load(st.p + j0);
   }
   unsigned ns = 32;
   for (;;) {
 #pragma unroll
     for (int q = 0; q < M; ++q) {
-      if (((pending >> q) & 1) && (WD::flag(lw.x[q]) >> 1) == epoch &&
-          (WD::flag(lw.y[q]) >> 1) == epoch) {
-        va[q] = WD::value(lw.x[q]);
-        vb[q] = WD::value(lw.y[q]);
-        kd[q] = (WD::flag(lw.x[q]) & 1) ? 3 : 2;
+      if (((pending >> q) & 1) && (WD::flag(x[q]) >> 1) == epoch &&
+          (WD::flag(y[q]) >> 1) == epoch) {
+        va[q] = WD::value(x[q]);
+        vb[q] = WD::value(y[q]);
+        kd[q] = (WD::flag(x[q]) & 1) ? 3 : 2;
         pending &= ~(1u << q);
       }
     }
-    if (ppend && (WD::flag(lw.p) >> 1) == epoch) {
-      x0 = WD::value(lw.p);
-      ppend = false;
-    }
-    if (!pending && !ppend) break;
-    if (!(LB & LB_SPIN)) {
-      __nanosleep(ns);
-      if (ns < 128) ns <<= 1;
-    }
+    if (!pending) break;
+    __nanosleep(ns);
+    if (ns < 128) ns <<= 1;
 #pragma unroll
     for (int q = 0; q < M; ++q) {
       if ((pending >> q) & 1) {
         const long long j = d - W + 1 + lane * m + q;
-        lw.x[q] = WD::load(st.a + j);
-        lw.y[q] = WD::load(st.b + j);
+        x[q] = WD::load(st.a + j);
+        y[q] = WD::load(st.b + j);
       }
     }
-    if (ppend) lw.p = WD::load(st.p + j0);
   }
   El<T> acc = empty<T>();
 #pragma unroll
   for (int q = 0; q < M; ++q) acc = cat<T, true>(acc, slot_element(va[q], vb[q], kd[q]));
   __syncwarp();
   const El<T> c = shfl_idx(warp_inclusive<T, true, false>(acc, lane), 31);
-  if (!(LB & (LB_MERGE | LB_NOPREFIX)) && lane == 0 && j0 >= 0) {
-    if (lw.issued && (WD::flag(lw.p) >> 1) == epoch) {
-      x0 = WD::value(lw.p);
-    } else {
-      for (;;) {
-        const typename WD::W w = WD::load(st.p + j0);
-        if ((WD::flag(w) >> 1) == epoch) {
-          x0 = WD::value(w);
-          break;
-        }
-        if (!(LB & LB_SPIN)) {
-          __nanosleep(ns);
-          if (ns < 128) ns <<= 1;
-        }
+  // slot 0: the prefix W tiles back; the carry when that is tile -1; before that, the carry is
+  // one of the slots and the composition restarts from it (x0 is not used)
+  const long long j0 = d - W;
+  T x0 = carry;
+  if (lane == 0 && j0 >= 0) {
+    for (;;) {
+      const typename WD::W w = WD::load(st.p + j0);
+      if ((WD::flag(w) >> 1) == epoch) {
+        x0 = WD::value(w);
+        break;
       }
+      __nanosleep(ns);
+      if (ns < 128) ns <<= 1;
     }
   }
   x0 = __shfl_sync(LS_FULL_MASK, x0, 0);
   return apply(c, x0);
 }
 
-// Shared memory (bytes) of one staged width-1 scan tile (a stage of scan_long3; all of
-// scan_long2's in gpu/perf/legacy.cuh): a and b staged, and the restart flags.
+// Shared memory (bytes) of one stage of the width-1 scan: a and b of a tile, and its restart
+// flags.
 template <typename T, int TILE, bool SEG>
-__host__ __device__ constexpr int scan_long2_smem() {
+__host__ __device__ constexpr int scan_long_stage_smem() {
   return 2 * Staged<T>::values(TILE) * (int)sizeof(T) + (SEG ? TILE : 0);
 }
 // Groups of asynchronous copies (multi-stage pipelines): commit the copies issued since the last
@@ -269,8 +209,8 @@ LS_DEV void cp_async_wait_group() {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Pipelined persistent scan ("3"; the width-1 scan entry points since layout 7): a grid of at most as many blocks as fit on the device at once;
-// each block takes tiles from the ticket counter in scan order and keeps S tiles staged in shared
+// Pipelined persistent scan: a grid of at most as many blocks as fit on the device at once; each
+// block takes tiles from the ticket counter in scan order and keeps S tiles staged in shared
 // memory (asynchronous copies, one commit group per tile), so that while a tile waits in its
 // look-back the loads of the block's next tiles are in flight. EARLY: in the iteration of tile i
 // the block first reduces tile i + 1 and publishes its aggregate, then does the look-back of
@@ -280,19 +220,17 @@ LS_DEV void cp_async_wait_group() {
 // staged scan without overlap: each tile is loaded, reduced, looked back and rescanned in turn.
 //
 // scan / chunk apply: carry_in[0] is the state entering the launch, carry_out[0] the state
-// leaving it. The look-back is the same fixed window as scan_long's (gpu/perf/legacy.cuh), so
-// results are bitwise those of scan_long2 there with the same tile shape and W. Tickets: every
-// block takes exactly one ticket past the last tile (its signal to stop), so a launch consumes
-// tiles + gridDim.x tickets.
+// leaving it. Tickets: every block takes exactly one ticket past the last tile (its signal to
+// stop), so a launch consumes tiles + gridDim.x tickets.
 // Progress: a block takes its tickets in increasing order, and a tile's aggregate depends only on
 // its own data, so the lowest tile without a published prefix can always complete.
 template <typename T, int TILE, bool SEG, int S>
-__host__ __device__ constexpr int scan_long3_smem() {
-  return S * scan_long2_smem<T, TILE, SEG>();
+__host__ __device__ constexpr int scan_long_smem() {
+  return S * scan_long_stage_smem<T, TILE, SEG>();
 }
 
-template <typename T, bool REV, bool SEG, int NT, int IT, int S, int MW, int LB, bool EARLY>
-LS_DEV void scan_long3(const T* __restrict__ a, const T* __restrict__ b,
+template <typename T, bool REV, bool SEG, int NT, int IT, int S, int MW, bool EARLY>
+LS_DEV void scan_long(const T* __restrict__ a, const T* __restrict__ b,
                        const uint8_t* __restrict__ rs, T* __restrict__ out, long long n,
                        const double* __restrict__ carry_in, double* __restrict__ carry_out,
                        double h0d, void* status, long long slots, long long ticket_base,
@@ -303,7 +241,7 @@ LS_DEV void scan_long3(const T* __restrict__ a, const T* __restrict__ b,
   constexpr int P = S - 1;          // tiles loaded ahead of the one rescanned
   constexpr int R = EARLY ? 1 : 0;  // tiles reduced ahead of the one rescanned
   static_assert(S >= 1 && P >= R, "stages");
-  constexpr int BUFB = scan_long2_smem<T, TILE, SEG>();  // bytes per stage
+  constexpr int BUFB = scan_long_stage_smem<T, TILE, SEG>();  // bytes per stage
   unsigned char* smem = dyn_smem();
   const Status<T> st(status, slots);
   __shared__ long long s_d[S];
@@ -415,7 +353,7 @@ LS_DEV void scan_long3(const T* __restrict__ a, const T* __restrict__ b,
     // every warp has read s_warp (its prefix, warp 0 the tile's aggregate) before the first
     // iteration's reduce writes it again; without this barrier a warp that got its share of the
     // next tile early could overwrite s_warp[warp] while warp 0 still composed this tile's
-    // aggregate (the float64 validation failures of gpu/perf/NOTES.md run 18, found in run 19)
+    // aggregate
     __syncthreads();
   }
   const T carry = (T)carry_in[0];
@@ -434,9 +372,7 @@ LS_DEV void scan_long3(const T* __restrict__ a, const T* __restrict__ b,
       reduce(i, d, tex_cur, tagg_cur);
     }
     if (warp == 0) {
-      LookbackWords<T, MW / 32> lw;
-      const T hin = d > 0 ? lookback_long2<T, MW / 32, LB>(st, d, W, carry, epoch, lane, lw)
-                          : carry;
+      const T hin = d > 0 ? lookback_long<T, MW / 32>(st, d, W, carry, epoch, lane) : carry;
       if (lane == 0) {
         const T p = apply(tagg_cur, hin);
         if (!tagg_cur.r) publish_prefix(st, d, p, epoch);
@@ -494,9 +430,9 @@ LS_DEV void scan_long3(const T* __restrict__ a, const T* __restrict__ b,
   cp_async_wait_group<0>();
 }
 
-// The width-1 scan entry points (gpu/perf/NOTES.md runs 17-19): 256 threads x 16 (float) or
-// 8 (double) steps, 2 stages, early aggregates, 3 blocks per SM on Hopper; windows up to 128
-// (float) or 64 (double: the look-back words of 128 cost it a quarter of its speed, run 19).
+// The width-1 scan entry points: 256 threads x 16 (float) or 8 (double) steps, 2 stages, early
+// aggregates, 3 blocks per SM on Hopper; windows up to 128 (float) or 64 (double: the look-back
+// words of 128 cost it a quarter of its speed).
 // cp.async needs sm_80: before that the stages are plain loads, and the 64 KiB of shared memory
 // per block of sm_75 hold one stage, so those builds run the persistent scan without overlap
 // (S = 1). ls_info reports the stages compiled for the device, and the host sizes the dynamic
@@ -518,12 +454,10 @@ struct ScanLong {
   static constexpr int MW = sizeof(T) == 4 ? SCAN_LONG_MAX_WINDOW : 64;  // largest window
   template <bool SEG>
   static __host__ __device__ constexpr int smem() {
-    return scan_long3_smem<T, TILE, SEG, S>();
+    return scan_long_smem<T, TILE, SEG, S>();
   }
 };
 
-
-// ---------------------------------------------------------------------------------------------
 // Backward: delta_t = g_t + a_next(t) * delta_next(t) in the reverse of the scan order, where
 // next(t) is the step after t in scan order and the term is dropped where next(t) restarts or
 // does not exist; gradA_t = hprev_t * delta_t, gradB_t = delta_t, and the partial sum of
@@ -534,27 +468,23 @@ struct ScanLong {
 // this launch). a_next: a at next(t) for the last step of this launch in scan order (when it
 // continues); h_prev: h at the step before the first step of this launch in scan order.
 //
-// Pipelined persistent width-1 backward ("4"; the ls_backward_long_* entry points since layout
-// 8; gpu/perf/NOTES.md runs 20-22): scan_long3's structure applied to backward_long2 (the staged
-// backward, the entry points up to layout 7, now in gpu/perf/legacy.cuh). A grid of at most as
-// many blocks as fit at once takes tiles by ticket in gradient order; each stage holds a,
-// g (and the step flags) of a tile and the NW values of a at next(t) outside each warp, loaded by
-// cp.async (one commit group per tile); h is not staged: the final pass (rescan) reads the
-// thread's IT values of h from global memory into registers (vector loads), h at prev(t) of its
-// extreme step by a shuffle or, in one lane per warp, a plain load. EARLY: tile i + 1 is reduced
-// and its aggregate published before tile i's look-back. The look-back is backward_long2's fixed
-// window, so ∂a, ∂b, the carry and the per-tile g0 partials are bitwise those of backward_long2
-// with the same tile shape and W (validated in gpu/perf/bstress.cu, run 21); the host sums the
-// partials in tile order (deterministic). Tickets: every block takes one ticket past the last
+// Pipelined persistent width-1 backward, built like scan_long: a grid of at most as many blocks
+// as fit at once takes tiles by ticket in gradient order; each stage holds a, g (and the step
+// flags) of a tile and the NW values of a at next(t) outside each warp, loaded by cp.async (one
+// commit group per tile); h is not staged: the final pass (rescan) reads the thread's IT values
+// of h from global memory into registers (vector loads, issued after the look-back), h at
+// prev(t) of its extreme step by a shuffle or, in one lane per warp, a plain load. EARLY: tile
+// i + 1 is reduced and its aggregate published before tile i's look-back. The look-back is the
+// scan's fixed window, so ∂a, ∂b, the carry and the per-tile g0 partials are deterministic; the
+// host sums the partials in tile order. Tickets: every block takes one ticket past the last
 // tile, so a launch consumes tiles + gridDim.x tickets.
-// HPRE (harness only; the entry points use 0): where the h loads are issued: 0 in the rescan
-// (after the look-back's barrier), 1 before the look-back, 2 at the top of the iteration.
 // Barriers between a shared buffer's last read and its next write: s_warp, the prelude barrier
-// (run 19) and the barriers of the loop; s_din, written by warp 0 before the barrier after the
+// and the barriers of the loop; s_din, written by warp 0 before the barrier after the
 // look-back, read after it, rewritten after the end-of-iteration barrier; s_sum, block_sum's
 // barrier (thread 0 reads it before the next iteration's barriers); a stage, rewritten (issue of
 // the block's tile i + S) only after the end-of-iteration barrier; s_d likewise.
-// one value by an asynchronous copy (plain load and store before sm_80)
+
+// One value by an asynchronous copy (plain load and store before sm_80)
 template <typename T>
 LS_DEV void cp_async_val(T* s, const T* g) {
 #if defined(__CUDA_ARCH__) && __CUDA_ARCH__ >= 800
@@ -571,21 +501,20 @@ LS_DEV void cp_async_val(T* s, const T* g) {
 
 // bytes per stage: a and g staged, the flags, then NW values (16-byte multiple)
 template <typename T, int NT, int IT, bool SEG>
-__host__ __device__ constexpr int backward_long4_xoff() {
+__host__ __device__ constexpr int backward_long_xoff() {
   return 2 * Staged<T>::values(NT * IT) * (int)sizeof(T) + (SEG ? NT * IT : 0);
 }
 template <typename T, int NT, int IT, bool SEG>
-__host__ __device__ constexpr int backward_long4_stage() {
-  return backward_long4_xoff<T, NT, IT, SEG>() + (((NT / 32) * (int)sizeof(T) + 15) / 16) * 16;
+__host__ __device__ constexpr int backward_long_stage() {
+  return backward_long_xoff<T, NT, IT, SEG>() + (((NT / 32) * (int)sizeof(T) + 15) / 16) * 16;
 }
 template <typename T, int NT, int IT, bool SEG, int S>
-__host__ __device__ constexpr int backward_long4_smem() {
-  return S * backward_long4_stage<T, NT, IT, SEG>();
+__host__ __device__ constexpr int backward_long_smem() {
+  return S * backward_long_stage<T, NT, IT, SEG>();
 }
 
-template <typename T, bool REV, bool SEG, int NT, int IT, int S, int MW, int LB, bool EARLY,
-          int HPRE>
-LS_DEV void backward_long4(const T* __restrict__ a, const T* __restrict__ h,
+template <typename T, bool REV, bool SEG, int NT, int IT, int S, int MW, bool EARLY>
+LS_DEV void backward_long(const T* __restrict__ a, const T* __restrict__ h,
                            const T* __restrict__ g, const uint8_t* __restrict__ bf,
                            T* __restrict__ ga, T* __restrict__ gb, long long n, long long first,
                            long long last, double a_next_d, double h_prev_d, double h0d,
@@ -600,8 +529,8 @@ LS_DEV void backward_long4(const T* __restrict__ a, const T* __restrict__ h,
   constexpr int P = S - 1;          // tiles loaded ahead of the one rescanned
   constexpr int R = EARLY ? 1 : 0;  // tiles reduced ahead of the one rescanned
   static_assert(S >= 1 && P >= R, "stages");
-  constexpr int BUFB = backward_long4_stage<T, NT, IT, SEG>();
-  constexpr int XOFF = backward_long4_xoff<T, NT, IT, SEG>();
+  constexpr int BUFB = backward_long_stage<T, NT, IT, SEG>();
+  constexpr int XOFF = backward_long_xoff<T, NT, IT, SEG>();
   unsigned char* smem = dyn_smem();
   const Status<T> st(status, slots);
   __shared__ long long s_d[S];
@@ -772,7 +701,7 @@ LS_DEV void backward_long4(const T* __restrict__ a, const T* __restrict__ h,
     cp_async_wait_group<P - 1>();
     __syncwarp();
     if (s_d[0] < tiles) reduce(0, s_d[0], tex_nx, tagg_nx, ax_nx);
-    // every warp has read s_warp before the first iteration's reduce writes it again (run 19)
+    // every warp has read s_warp before the first iteration's reduce writes it again
     __syncthreads();
   }
   const T carry = (T)carry_in[0];
@@ -783,9 +712,7 @@ LS_DEV void backward_long4(const T* __restrict__ a, const T* __restrict__ h,
     issue(i + P, s_d[(i + P) % S]);
     auto lookback = [&]() {
       if (warp == 0) {
-        LookbackWords<T, MW / 32> lw;
-        const T din = d > 0 ? lookback_long2<T, MW / 32, LB>(st, d, W, carry, epoch, lane, lw)
-                            : carry;
+        const T din = d > 0 ? lookback_long<T, MW / 32>(st, d, W, carry, epoch, lane) : carry;
         if (lane == 0) {
           const T p = apply(tagg_cur, din);
           if (!tagg_cur.r) publish_prefix(st, d, p, epoch);
@@ -795,7 +722,6 @@ LS_DEV void backward_long4(const T* __restrict__ a, const T* __restrict__ h,
       }
     };
     T hr[IT], hx;
-    if (HPRE == 2) hload(d, hr, hx);
     cp_async_wait_group<P - R>();  // tile i + R has arrived
     __syncwarp();
     if (EARLY) {
@@ -806,10 +732,9 @@ LS_DEV void backward_long4(const T* __restrict__ a, const T* __restrict__ h,
     } else {
       reduce(i, d, tex_cur, tagg_cur, ax_cur);
     }
-    if (HPRE == 1) hload(d, hr, hx);
     lookback();
     __syncthreads();
-    if (HPRE == 0) hload(d, hr, hx);
+    hload(d, hr, hx);
     double g0 = 0.0;
     {
       const long long base = base_of(d);
@@ -877,8 +802,7 @@ LS_DEV void backward_long4(const T* __restrict__ a, const T* __restrict__ h,
   cp_async_wait_group<0>();
 }
 
-// The width-1 backward entry points (gpu/perf/NOTES.md runs 21-22): 256 threads x 16 (float) or 8
-// (double) steps, the stages of the scan (2; 1 before sm_80, SCAN_LONG_STAGES), early aggregates,
+// The width-1 backward entry points: 256 threads x 16 (float) or 8 (double) steps, the stages of the scan (2; 1 before sm_80, SCAN_LONG_STAGES), early aggregates,
 // h loaded in the final pass. Windows up to 128 for float32 plain; 64 for float64 and the
 // segmented forms (float64 runs at the 80-register cap of 3 blocks per SM and spills, the
 // segmented forms get 2 blocks per SM; neither was timed at 128). The host caps larger
@@ -894,7 +818,7 @@ struct BwdLong {
   static constexpr bool EARLY = S > 1;
   static constexpr int MW = (sizeof(T) == 4 && !SEG) ? BWD_LONG_MAX_WINDOW : 64;
   static __host__ __device__ constexpr int smem() {
-    return backward_long4_smem<T, NT, IT, SEG, S>();
+    return backward_long_smem<T, NT, IT, SEG, S>();
   }
 };
 

@@ -17,14 +17,13 @@
 #define LS_LONG_NT 512
 #define LS_WIDE_BWD_NT 128  // threads per block of the wide backward kernels
 
-// The width-1 backward is the pipelined persistent backward (long.cuh backward_long4, BwdLong:
-// 256 threads x 16 (float) or 8 (double) steps, a and g staged in 2 stages, h read in the final
-// pass), launched like the width-1 scan below with BwdLong::smem bytes of dynamic shared memory;
-// the wide backward is staged (wide.cuh): 4 warps x 8 rows of 64 (float) or 32 (double) channels,
-// 8 blocks per SM. The width-1 scan is the pipelined persistent scan (long.cuh scan_long3,
-// ScanLong): the host launches min(tiles, resident blocks) blocks, which take tiles by ticket
-// until one past the end (a launch consumes tiles + blocks tickets), with ScanLong::smem bytes of
-// dynamic shared memory.
+// The width-1 scan is the pipelined persistent scan (long.cuh scan_long, ScanLong): the host
+// launches min(tiles, resident blocks) blocks, which take tiles by ticket until one past the end
+// (a launch consumes tiles + blocks tickets), with ScanLong::smem bytes of dynamic shared memory.
+// The width-1 backward (long.cuh backward_long, BwdLong: 256 threads x 16 (float) or 8 (double)
+// steps, a and g staged in 2 stages, h read in the final pass) is launched the same way with
+// BwdLong::smem bytes. The wide backward is staged (wide.cuh backward_wide): 4 warps x 8 rows of
+// 64 (float) or 32 (double) channels, 8 blocks per SM.
 
 #define LS_LONG(P, T, D, REV, S, SEG)                                                          \
   extern "C" __global__ void __launch_bounds__(ls::SCAN_LONG_NT, 3)                            \
@@ -33,9 +32,8 @@
                                    double h0, void* status, long long slots,                   \
                                    long long ticket_base, unsigned long long epoch, int W) {   \
     typedef ls::ScanLong<T> SL;                                                                \
-    ls::scan_long3<T, REV, SEG, SL::NT, SL::IT, ls::SCAN_LONG_STAGES, SL::MW, 0, SL::EARLY>(    \
-                   a, b, rs, out, n, carry_in, carry_out, h0, status, slots, ticket_base, epoch, \
-                   W);                                                                         \
+    ls::scan_long<T, REV, SEG, SL::NT, SL::IT, ls::SCAN_LONG_STAGES, SL::MW, SL::EARLY>(       \
+        a, b, rs, out, n, carry_in, carry_out, h0, status, slots, ticket_base, epoch, W);      \
   }                                                                                            \
   extern "C" __global__ void __launch_bounds__(LS_LONG_NT)                                     \
       ls_reduce_long_##P##_##D##_##S(const T* a, const T* b, const uint8_t* rs, long long n,   \
@@ -49,8 +47,7 @@
           const double* carry_in, double* carry_out, double* g0_part, void* status,            \
           long long slots, long long ticket_base, unsigned long long epoch, int W) {           \
     typedef ls::BwdLong<T, SEG> BL;                                                            \
-    ls::backward_long4<T, REV, SEG, BL::NT, BL::IT, ls::SCAN_LONG_STAGES, BL::MW, 0,         \
-                       BL::EARLY, 0>(                                                          \
+    ls::backward_long<T, REV, SEG, BL::NT, BL::IT, ls::SCAN_LONG_STAGES, BL::MW, BL::EARLY>(   \
         a, h, g, bf, ga, gb, n, first, last, a_next, h_prev, h0, carry_in, carry_out, g0_part, \
         status, slots, ticket_base, epoch, W);                                                 \
   }
@@ -76,7 +73,7 @@
           const double* h0, const double* carry_in, double* carry_out, double* g0_part,        \
           void* status, long long slots, long long ticket_base, unsigned long long epoch,      \
           int W) {                                                                             \
-    ls::backward_wide2<T, REV, SEG, LS_WIDE_BWD_NT, ls::Wide<T>::BL>(                          \
+    ls::backward_wide<T, REV, SEG, LS_WIDE_BWD_NT, ls::Wide<T>::BL>(                          \
         a, h, g, bf, ga, gb, n, width, first, last, a_next, h_prev, h0, carry_in, carry_out,   \
         g0_part, status, slots, ticket_base, epoch, W);                                        \
   }
@@ -168,8 +165,8 @@ extern "C" __global__ void ls_info(int* out) {
     out[22] = ls::ScanLong<double>::smem<false>();
     out[23] = ls::BwdLong<float, false>::smem();
     out[24] = ls::BwdLong<double, false>::smem();
-    out[25] = ls::backward_wide2_smem<float, LS_WIDE_BWD_NT, ls::Wide<float>::BL, ls::Wide<float>::V>();
-    out[26] = ls::backward_wide2_smem<double, LS_WIDE_BWD_NT, ls::Wide<double>::BL, ls::Wide<double>::V>();
+    out[25] = ls::backward_wide_smem<float, LS_WIDE_BWD_NT, ls::Wide<float>::BL, ls::Wide<float>::V>();
+    out[26] = ls::backward_wide_smem<double, LS_WIDE_BWD_NT, ls::Wide<double>::BL, ls::Wide<double>::V>();
     // width-1 scan: largest window (float), stages in shared memory (2; 1 before sm_80), threads
     // per block, largest window (double)
     out[27] = ls::ScanLong<float>::MW;

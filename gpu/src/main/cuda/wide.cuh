@@ -10,9 +10,8 @@
 // k - W, aggregates of k - W + 1 .. k - 1, composed per channel in that order), so results are
 // bitwise identical across runs.
 //
-// backward (backward_wide2): the tile's a, h and g are staged in shared memory by 8-byte
-// asynchronous copies, so that 8 blocks of 4 warps x 8 rows fit per SM (gpu/perf/NOTES.md,
-// run 14).
+// backward (backward_wide): the tile's a, h and g are staged in shared memory by 8-byte
+// asynchronous copies, so that 8 blocks of 4 warps x 8 rows fit per SM.
 #pragma once
 
 #include "common.cuh"
@@ -353,13 +352,13 @@ LS_DEV void reduce_wide(const T* __restrict__ a, const T* __restrict__ b,
   }
 }
 
-// Shared memory (bytes, dynamic) of backward_wide2: a, h and g of the tile.
+// Shared memory (bytes, dynamic) of backward_wide: a, h and g of the tile.
 template <typename T, int NT, int L, int V>
-__host__ __device__ constexpr int backward_wide2_smem() {
+__host__ __device__ constexpr int backward_wide_smem() {
   return 3 * (NT / 32) * L * 32 * V * (int)sizeof(T);
 }
 
-// Backward over n steps of width D (the recurrence and the flags: backward_long4 in long.cuh).
+// Backward over n steps of width D (the recurrence and the flags: backward_long in long.cuh).
 // a_next, h_prev: D values each (a at the step after this launch's last step in scan order, h at
 // the step before its first); h0p: D values; g0_part[kpos * D + c]: per tile position in
 // gradient order and channel, the partial sums of a_t * delta_t over steps that start from h0.
@@ -367,7 +366,7 @@ __host__ __device__ constexpr int backward_wide2_smem() {
 // asynchronous copies (8 bytes per lane and row), so that a tile holds few registers and more
 // tiles fit on a multiprocessor. Each lane reads back only what it copied itself.
 template <typename T, bool REV, bool SEG, int NT, int L>
-LS_DEV void backward_wide2(const T* __restrict__ a, const T* __restrict__ h,
+LS_DEV void backward_wide(const T* __restrict__ a, const T* __restrict__ h,
                            const T* __restrict__ g, const uint8_t* __restrict__ bf,
                            T* __restrict__ ga, T* __restrict__ gb, long long n, long long D,
                            long long first, long long last, const T* __restrict__ a_next,

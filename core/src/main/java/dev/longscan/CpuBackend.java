@@ -62,11 +62,6 @@ final class CpuBackend extends Backend {
   private final ExecutorService pool;
 
   CpuBackend(int threads, int chunkElements, boolean shared) {
-    if (WIDE < 2) {
-      throw new ParameterException("expected the system property longscan.cpu.wideChannels (the"
-          + " width from which inputs are split by channel) to be an integer of at least 2, found '"
-          + System.getProperty("longscan.cpu.wideChannels") + "'");
-    }
     this.threads = threads;
     this.chunkElements = chunkElements;
     this.shared = shared;
@@ -104,9 +99,7 @@ final class CpuBackend extends Backend {
    * values as the summary pipeline's (2^18 by default: 2 MiB of float64 per array, past the L2
    * cache, which the pipeline's chunks must fit): a chunk is read once from memory by its guess,
    * and its settling rescan reads back only the steps until the guess is right, a count set by
-   * the data, not by the chunk; so the longer the chunk, the smaller the share rescanned. Measured
-   * on 10^6 × 64 float64, two threads, 2^15 to 2^19 values per chunk (a scratch program, not
-   * kept): 1.04–1.28, 1.16–1.37, 1.17–1.40, 1.27–1.43, 1.29–1.47 G elements/s.
+   * the data, not by the chunk; so the longer the chunk, the smaller the share rescanned.
    */
   int settleChunkSteps(int width) {
     return (int) Math.max(1, Math.min(Integer.MAX_VALUE, 8L * chunkElements / width));
@@ -120,22 +113,9 @@ final class CpuBackend extends Backend {
     return width >= WIDE;
   }
 
-  /**
-   * longscan.cpu.wideChannels (default 32, at least 2), read once: for measurements. A value that
-   * is not an integer reads as -1, which the constructor rejects (not as the default).
-   */
-  static final int WIDE = wideChannels(System.getProperty("longscan.cpu.wideChannels"));
+  /** The width from which inputs are split by channel. */
+  static final int WIDE = 32;
 
-  private static int wideChannels(String v) {
-    if (v == null) {
-      return 32;
-    }
-    try {
-      return Integer.parseInt(v.trim());
-    } catch (NumberFormatException e) {
-      return -1;
-    }
-  }
   static final int CHANNEL_ALIGN = 16;
 
   /** Columns per task: w / threads rounded up to a multiple of 16 (64 bytes of float32). */

@@ -2,8 +2,8 @@ package dev.longscan;
 
 /**
  * One thread with the fastest kernels for each shape, for callers that already run one call per
- * core (a Spark task): scans of one channel without segments and of wide inputs (at least
- * {@code longscan.cpu.wideChannels} channels) without segments run as the parallel CPU backend
+ * core (a Spark task): scans of one channel without segments and of wide inputs (at least 32
+ * channels) without segments run as the parallel CPU backend
  * does on one thread (one pass either way: eight-step blocks for one channel, the vector row
  * loops for widths 16 to 256 in powers of two, the row loop for other wide inputs), everything
  * else as the sequential backend (one pass: for the other shapes the chunked pipeline would only

@@ -14,8 +14,6 @@ final class Call implements AutoCloseable {
   final Device device;
   final Lane lane;
   final String where;
-  /** Chunks streamed by this call (tests read it to see that large inputs were split). */
-  int chunks;
   private final List<DevicePool.Block> blocks = new ArrayList<>();
 
   Call(Device device) {

@@ -27,7 +27,12 @@ import jcuda.driver.CUdeviceptr;
  */
 final class GpuBackend extends Backend {
 
-  /** Tunables, from system properties by default (see {@link #fromSystemProperties}). */
+  /**
+   * Tunables: chunk size, memory budget and host copies from system properties by default (see
+   * {@link #fromSystemProperties}); the look-back windows are the kernels' defaults, other
+   * windows only through the constructor (the tests use small ones to reach every look-back
+   * path at small sizes).
+   */
   static final class Config {
     /** Target bytes of inputs + outputs per chunk (one of the two slots). */
     final long chunkBytes;
@@ -54,15 +59,15 @@ final class GpuBackend extends Backend {
             + chunkBytes + " and " + memoryBudget);
       }
       if (windowLong < 1 || windowLong > Kernels.LONG_MAX_WINDOW) {
-        throw new LongscanException("expected a look-back window (longscan.gpu.window.long) in [1, "
+        throw new LongscanException("expected a look-back window of the width-1 backward in [1, "
             + Kernels.LONG_MAX_WINDOW + "], found " + windowLong);
       }
       if (windowScan < 1 || windowScan > Kernels.SCAN_LONG_MAX_WINDOW) {
-        throw new LongscanException("expected a look-back window (longscan.gpu.window.scan) in [1, "
+        throw new LongscanException("expected a look-back window of the width-1 scan in [1, "
             + Kernels.SCAN_LONG_MAX_WINDOW + "], found " + windowScan);
       }
       if (windowWide < 1 || windowWide > Kernels.WIDE_MAX_WINDOW) {
-        throw new LongscanException("expected a look-back window (longscan.gpu.window.wide) in [1, "
+        throw new LongscanException("expected a look-back window of the wide kernels in [1, "
             + Kernels.WIDE_MAX_WINDOW + "], found " + windowWide);
       }
       this.chunkBytes = chunkBytes;
@@ -75,14 +80,14 @@ final class GpuBackend extends Backend {
 
     static final long DEFAULT_CHUNK_BYTES = 64L << 20;
     /**
-     * 128 tiles of 4096 steps (float32; float64 and the segmented forms cap it at 64;
-     * gpu/perf/NOTES.md runs 21-22).
+     * 128 tiles of 4096 steps (float32; float64 and the segmented forms cap it at 64, {@link
+     * Kernels#backwardMaxWindow}).
      */
     static final int DEFAULT_WINDOW_LONG = 128;
     static final int DEFAULT_WINDOW_WIDE = 1;
     /**
      * 128 tiles of 4096 steps for float32; float64 caps it at 64 tiles of 2048
-     * ({@link Kernels#scanMaxWindow}; gpu/perf/NOTES.md runs 17-19).
+     * ({@link Kernels#scanMaxWindow}).
      */
     static final int DEFAULT_WINDOW_SCAN = 128;
 
@@ -93,9 +98,8 @@ final class GpuBackend extends Backend {
 
     /**
      * longscan.gpu.chunkBytes, longscan.gpu.memoryBudget, longscan.gpu.hostMemory
-     * (pinned|pageable), longscan.gpu.window.long (width-1 backward), longscan.gpu.window.scan
-     * (width-1 scan), longscan.gpu.window.wide; longscan.gpu.copyThreads is checked here too
-     * (HostCopy reads it once).
+     * (pinned|pageable), and the default look-back windows; longscan.gpu.copyThreads is checked
+     * here too (HostCopy reads it once).
      */
     static Config fromSystemProperties() {
       HostCopy.threads(System.getProperty(HostCopy.THREADS_PROPERTY));
@@ -106,9 +110,7 @@ final class GpuBackend extends Backend {
       }
       return new Config(longProperty("longscan.gpu.chunkBytes", DEFAULT_CHUNK_BYTES),
           longProperty("longscan.gpu.memoryBudget", 0L), hm.equals("pinned"),
-          (int) intProperty("longscan.gpu.window.long", DEFAULT_WINDOW_LONG),
-          (int) intProperty("longscan.gpu.window.wide", DEFAULT_WINDOW_WIDE),
-          (int) intProperty("longscan.gpu.window.scan", DEFAULT_WINDOW_SCAN));
+          DEFAULT_WINDOW_LONG, DEFAULT_WINDOW_WIDE, DEFAULT_WINDOW_SCAN);
     }
 
     /**
@@ -128,15 +130,6 @@ final class GpuBackend extends Backend {
       }
     }
 
-    static long intProperty(String name, int def) {
-      long v = longProperty(name, def);
-      if (v < Integer.MIN_VALUE || v > Integer.MAX_VALUE) {
-        throw new LongscanException("expected the system property " + name + " to fit an int,"
-            + " found " + v);
-      }
-      return v;
-    }
-
     Config with(long chunkBytes, long memoryBudget, boolean pinned) {
       return new Config(chunkBytes, memoryBudget, pinned, windowLong, windowWide, windowScan);
     }
@@ -144,8 +137,6 @@ final class GpuBackend extends Backend {
 
   final Device device;
   final Config config;
-  /** Chunks streamed by the last call on this thread (for tests). */
-  static final ThreadLocal<int[]> LAST_CHUNKS = ThreadLocal.withInitial(() -> new int[1]);
 
   GpuBackend(Device device, Config config) {
     this.device = device;
@@ -375,7 +366,6 @@ final class GpuBackend extends Backend {
       Pipeline.run(c, config.pinned, ins, outs, n, rows, rev, (j, lo, hi, in, outp) ->
           k.scan(c.lane.compute, f32, rev, seg, in[0], in[1], seg ? in[2] : null, outp[0],
               hi - lo, w, carries[j & 1], carries[(j + 1) & 1], h0[0], h0d, st, window));
-      LAST_CHUNKS.get()[0] = c.chunks;
     }
   }
 
@@ -418,7 +408,6 @@ final class GpuBackend extends Backend {
             Kernels.timeTiles(Kernels.Op.REDUCE, f32, hi - lo, w),
             runA, runB, runF);
       });
-      LAST_CHUNKS.get()[0] = c.chunks;
       ByteBuffer r = download(c, run, 28L * w);
       double[] sa = new double[w];
       double[] sb = new double[w];
@@ -500,7 +489,6 @@ final class GpuBackend extends Backend {
         k.sum(c.lane.compute, w, g0Parts, Kernels.timeTiles(Kernels.Op.BACKWARD, f32, hi - lo, w),
             g0Run);
       });
-      LAST_CHUNKS.get()[0] = c.chunks;
       if (gradH0 != null) {
         ByteBuffer r = download(c, g0Run, 8L * w);
         for (int i = 0; i < w; i++) {

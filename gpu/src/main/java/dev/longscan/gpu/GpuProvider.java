@@ -14,8 +14,7 @@ import dev.longscan.BackendUnavailableException;
  * explicit {@code select("gpu")} fails with that reason and {@code select("auto")} falls back to
  * the CPU. Tunables are read from system properties when a device is first opened: {@code
  * longscan.gpu.chunkBytes}, {@code longscan.gpu.memoryBudget}, {@code longscan.gpu.hostMemory}
- * ({@code pinned} or {@code pageable}), {@code longscan.gpu.window.long}, {@code
- * longscan.gpu.window.scan}, {@code longscan.gpu.window.wide}.
+ * ({@code pinned} or {@code pageable}) and {@code longscan.gpu.copyThreads}.
  */
 public final class GpuProvider implements BackendProvider {
   private static final Backend[] SHARED = new Backend[64];

@@ -10,9 +10,10 @@ import static jcuda.driver.JCudaDriver.cuModuleGetFunction;
 import static jcuda.driver.JCudaDriver.cuOccupancyMaxActiveBlocksPerMultiprocessor;
 
 import dev.longscan.LongscanException;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicLong;
 import jcuda.Pointer;
 import jcuda.driver.CUdeviceptr;
 import jcuda.driver.CUfunction;
@@ -31,13 +32,13 @@ final class Kernels {
   /** Threads per block of the width-1 chunk reduce. */
   static final int LONG_NT = 512;
   /**
-   * Threads per block of the width-1 scan: the pipelined persistent kernel (long.cuh scan_long3),
+   * Threads per block of the width-1 scan: the pipelined persistent kernel (long.cuh scan_long),
    * launched with min(tiles, resident blocks) blocks that take tiles by ticket.
    */
   static final int SCAN_LONG_NT = 256;
   /**
    * Threads per block of the width-1 backward: the pipelined persistent kernel (long.cuh
-   * backward_long4), launched like the width-1 scan.
+   * backward_long), launched like the width-1 scan.
    */
   static final int BWD_LONG_NT = 256;
   /** Threads per block of the wide backward kernels. */
@@ -65,9 +66,6 @@ final class Kernels {
   }
   static final int WIDE_MAX_WINDOW = 8;
 
-  /** Every launch in this JVM (tests check that rejected calls launch nothing). */
-  static final AtomicLong LAUNCHES = new AtomicLong();
-
   private final Map<String, CUfunction> functions = new HashMap<>();
   private final String where;
   /** Tiles the width-1 scan keeps in shared memory per block (2; 1 on devices before sm_80). */
@@ -79,19 +77,7 @@ final class Kernels {
 
   Kernels(CUmodule module, String where, int multiprocessors) {
     this.where = where;
-    for (String op : new String[] {"scan", "reduce", "backward"}) {
-      for (String shape : new String[] {"long", "wide"}) {
-        for (String p : new String[] {"f32", "f64"}) {
-          for (String d : new String[] {"fwd", "rev"}) {
-            for (String s : new String[] {"plain", "seg"}) {
-              load(module, "ls_" + op + "_" + shape + "_" + p + "_" + d + "_" + s);
-            }
-          }
-        }
-      }
-    }
-    for (String n : new String[] {"ls_fold_long", "ls_fold_wide", "ls_sum_long", "ls_sum_wide",
-        "ls_summary_init", "ls_copy16", "ls_fill_f32", "ls_fill_f64", "ls_info"}) {
+    for (String n : names()) {
       load(module, n);
     }
     checkLayout();
@@ -131,6 +117,30 @@ final class Kernels {
         }
       }
     }
+  }
+
+  /**
+   * The entry points this class loads from the fatbin, by name: ls_{scan,reduce,backward}_
+   * {long,wide}_{f32,f64}_{fwd,rev}_{plain,seg} and the small kernels around them. The build
+   * records the fatbin's entry points in longscan.fatbin.properties ({@code kernels=}), and
+   * FatbinResourceTest checks that they are these.
+   */
+  static List<String> names() {
+    List<String> names = new ArrayList<>();
+    for (String op : new String[] {"scan", "reduce", "backward"}) {
+      for (String shape : new String[] {"long", "wide"}) {
+        for (String p : new String[] {"f32", "f64"}) {
+          for (String d : new String[] {"fwd", "rev"}) {
+            for (String s : new String[] {"plain", "seg"}) {
+              names.add("ls_" + op + "_" + shape + "_" + p + "_" + d + "_" + s);
+            }
+          }
+        }
+      }
+    }
+    names.addAll(List.of("ls_fold_long", "ls_fold_wide", "ls_sum_long", "ls_sum_wide",
+        "ls_summary_init", "ls_copy16", "ls_fill_f32", "ls_fill_f64", "ls_info"));
+    return names;
   }
 
   /** Blocks of a persistent width-1 kernel that fit on the device at once (its grid). */
@@ -460,7 +470,6 @@ final class Kernels {
         throw new IllegalArgumentException("kernel argument of type " + x.getClass());
       }
     }
-    LAUNCHES.incrementAndGet();
     Cuda.check(cuLaunchKernel(f, blocks, 1, 1, threads, 1, 1, smem, st, Pointer.to(params), null),
         "cuLaunchKernel(" + name + ", " + blocks + " blocks) " + where);
   }

@@ -178,7 +178,6 @@ final class Pipeline {
         }
       }
     }
-    call.chunks += nChunks;
     if (pinned) {
       runPinned(lane, where, ins, outs, inOff, outOff, din, dout, n, rows, descending, step);
     } else {

@@ -11,6 +11,8 @@
  * backward pass is the reverse recurrence δ_t = g_t + a_{t+1} ⊙ δ_{t+1} fused with
  * ∂L/∂a_t = h_{t-1} ⊙ δ_t and ∂L/∂b_t = δ_t.
  *
- * <p>Only {@link dev.longscan.gpu.GpuProvider} is public; everything else is package-private.
+ * <p>The API is {@link dev.longscan.gpu.GpuProvider}. {@link dev.longscan.gpu.DeviceKernels} is
+ * public only for the benchmarks module's kernel benchmark and is not API; everything else is
+ * package-private.
  */
 package dev.longscan.gpu;

@@ -81,4 +81,17 @@ class FatbinResourceTest {
     assertEquals(bin.length + 1, img.length);
     assertEquals(0, img[img.length - 1], "the image passed to cuModuleLoadData ends with NUL");
   }
+
+  @Test
+  void fatbinEntryPointsAreTheKernelsTheJavaSideLoads() {
+    String recorded = Fatbin.properties().getProperty("kernels");
+    assertTrue(recorded != null && !recorded.isBlank(),
+        "expected a kernels= line in longscan.fatbin.properties, found none");
+    List<String> inFatbin = new ArrayList<>(List.of(recorded.split(",")));
+    List<String> loaded = new ArrayList<>(Kernels.names());
+    inFatbin.sort(null);
+    loaded.sort(null);
+    assertEquals(loaded, inFatbin, "the fatbin's entry points (kernels= in "
+        + "longscan.fatbin.properties) differ from those Kernels loads");
+  }
 }

@@ -7,7 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.longscan.LongscanException;
 import org.junit.jupiter.api.Test;
 
-/** The GPU backend's system properties: parsed strictly, windows in range (no GPU needed). */
+/**
+ * The GPU backend's configuration: properties parsed strictly, windows in range (no GPU needed).
+ */
 class GpuConfigTest {
   private static GpuBackend.Config withProperty(String name, String value) {
     String old = System.getProperty(name);
@@ -24,21 +26,37 @@ class GpuConfigTest {
   }
 
   @Test
-  void windowsOutsideTheirRangeAreRejectedWithTheirName() {
-    for (String[] c : new String[][] {{"longscan.gpu.window.scan", "0"},
-        {"longscan.gpu.window.scan", String.valueOf(Kernels.SCAN_LONG_MAX_WINDOW + 1)},
-        {"longscan.gpu.window.long", "0"},
-        {"longscan.gpu.window.long", String.valueOf(Kernels.LONG_MAX_WINDOW + 1)},
-        {"longscan.gpu.window.wide", "-3"}}) {
-      LongscanException e = assertThrows(LongscanException.class, () -> withProperty(c[0], c[1]));
-      assertTrue(e.getMessage().contains(c[0]) && e.getMessage().contains("found " + c[1]),
-          e.getMessage());
+  void windowsOutsideTheirRangeAreRejectedNamingTheKernel() {
+    int maxLong = Kernels.LONG_MAX_WINDOW;
+    int maxScan = Kernels.SCAN_LONG_MAX_WINDOW;
+    int maxWide = Kernels.WIDE_MAX_WINDOW;
+    // {window of the width-1 backward, of the wide kernels, of the width-1 scan}, the message
+    Object[][] cases = {
+        {0, 1, 1, "width-1 backward in [1, " + maxLong + "], found 0"},
+        {maxLong + 1, 1, 1, "width-1 backward in [1, " + maxLong + "], found " + (maxLong + 1)},
+        {1, -3, 1, "wide kernels in [1, " + maxWide + "], found -3"},
+        {1, maxWide + 1, 1, "wide kernels in [1, " + maxWide + "], found " + (maxWide + 1)},
+        {1, 1, 0, "width-1 scan in [1, " + maxScan + "], found 0"},
+        {1, 1, maxScan + 1, "width-1 scan in [1, " + maxScan + "], found " + (maxScan + 1)}};
+    for (Object[] c : cases) {
+      LongscanException e = assertThrows(LongscanException.class,
+          () -> new GpuBackend.Config(GpuBackend.Config.DEFAULT_CHUNK_BYTES, 0, true,
+              (Integer) c[0], (Integer) c[1], (Integer) c[2]));
+      assertEquals("expected a look-back window of the " + c[3], e.getMessage());
     }
   }
 
   @Test
+  void theDefaultsUseTheKernelsDefaultWindows() {
+    GpuBackend.Config c = GpuBackend.Config.fromSystemProperties();
+    assertEquals(GpuBackend.Config.DEFAULT_WINDOW_SCAN, c.windowScan);
+    assertEquals(GpuBackend.Config.DEFAULT_WINDOW_LONG, c.windowLong);
+    assertEquals(GpuBackend.Config.DEFAULT_WINDOW_WIDE, c.windowWide);
+  }
+
+  @Test
   void valuesThatAreNotIntegersAreErrorsNotTheDefault() {
-    for (String name : new String[] {"longscan.gpu.window.scan", "longscan.gpu.chunkBytes"}) {
+    for (String name : new String[] {"longscan.gpu.memoryBudget", "longscan.gpu.chunkBytes"}) {
       LongscanException e = assertThrows(LongscanException.class,
           () -> withProperty(name, "1e2"));
       assertEquals("expected the system property " + name + " to be an integer, found '1e2'",
@@ -60,6 +78,8 @@ class GpuConfigTest {
 
   @Test
   void validValuesAreRead() {
-    assertEquals(96, withProperty("longscan.gpu.window.scan", " 96 ").windowScan);
+    assertEquals(4099, withProperty("longscan.gpu.chunkBytes", " 4099 ").chunkBytes);
+    assertEquals(1L << 30, withProperty("longscan.gpu.memoryBudget", "1073741824").memoryBudget);
+    assertEquals(false, withProperty("longscan.gpu.hostMemory", "pageable").pinned);
   }
 }

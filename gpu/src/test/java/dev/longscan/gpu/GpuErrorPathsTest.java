@@ -1,5 +1,6 @@
 package dev.longscan.gpu;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -20,7 +21,10 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
 
-/** Invalid arguments, requests larger than the device memory allowed, and device selection. */
+/**
+ * Invalid arguments (rejected before the output is written), requests larger than the device
+ * memory allowed, and device selection.
+ */
 @Tag("gpu")
 class GpuErrorPathsTest {
 
@@ -29,32 +33,44 @@ class GpuErrorPathsTest {
     GpuTestSupport.assumeGpu();
   }
 
-  private static void rejectedBeforeLaunch(Class<? extends Throwable> type, Executable call) {
-    long before = Kernels.LAUNCHES.get();
+  /** Every value of s, in order (a snapshot to compare bitwise after a call). */
+  private static long[] bits(Sequence s) {
+    long[] v = new long[s.steps() * s.width()];
+    for (int t = 0; t < s.steps(); t++) {
+      for (int c = 0; c < s.width(); c++) {
+        v[t * s.width() + c] = Double.doubleToRawLongBits(s.get(t, c));
+      }
+    }
+    return v;
+  }
+
+  /** The call throws {@code type} and leaves {@code written} (what it would write) untouched. */
+  private static void rejectedUntouched(Class<? extends Throwable> type, Executable call,
+      Sequence written) {
+    long[] before = bits(written);
     assertThrows(type, call);
-    assertEquals(before, Kernels.LAUNCHES.get(), "a rejected call launched a kernel");
+    assertArrayEquals(before, bits(written), "a rejected call wrote its output");
   }
 
   @Test
-  void invalidArgumentsAreCaughtBeforeAnyLaunch() {
+  void invalidArgumentsAreRejectedBeforeTheOutputIsWritten() {
     Backend be = GpuTestSupport.shared();
     Sequence a = TestData.multipliers(Precision.FLOAT32, 1000, 3, 1);
     Sequence b = TestData.values(Precision.FLOAT32, 1000, 3, 2);
-    Sequence out = a.allocateLike();
+    Sequence out = TestData.poisoned(Precision.FLOAT32, 1000, 3);
     ScanOptions o = ScanOptions.defaults();
-    rejectedBeforeLaunch(ShapeException.class,
-        () -> be.scan(a, Sequence.allocate(Precision.FLOAT32, 999, 3), o, out));
-    rejectedBeforeLaunch(ShapeException.class,
-        () -> be.scan(a, Sequence.allocate(Precision.FLOAT64, 1000, 3), o, out));
-    rejectedBeforeLaunch(ShapeException.class, () -> be.scan(a, b, o, b));
-    rejectedBeforeLaunch(ShapeException.class, () -> be.apply(a, b, new double[2], o, out));
-    rejectedBeforeLaunch(ShapeException.class,
+    rejectedUntouched(ShapeException.class,
+        () -> be.scan(a, Sequence.allocate(Precision.FLOAT32, 999, 3), o, out), out);
+    rejectedUntouched(ShapeException.class,
+        () -> be.scan(a, Sequence.allocate(Precision.FLOAT64, 1000, 3), o, out), out);
+    rejectedUntouched(ShapeException.class, () -> be.scan(a, b, o, b), b);
+    rejectedUntouched(ShapeException.class, () -> be.apply(a, b, new double[2], o, out), out);
+    assertThrows(ShapeException.class,
         () -> be.reduce(a, b, o.withSegmentStarts(new boolean[10])));
-    rejectedBeforeLaunch(ShapeException.class,
-        () -> be.backward(a, b, b, o, out, out, null));
+    rejectedUntouched(ShapeException.class, () -> be.backward(a, b, b, o, out, out, null), out);
     a.set(500, 1, Float.NaN);
-    rejectedBeforeLaunch(NonFiniteException.class,
-        () -> be.scan(a, b, o.withNonFinite(NonFinitePolicy.REJECT), out));
+    rejectedUntouched(NonFiniteException.class,
+        () -> be.scan(a, b, o.withNonFinite(NonFinitePolicy.REJECT), out), out);
   }
 
   @Test
@@ -62,9 +78,11 @@ class GpuErrorPathsTest {
     GpuBackend be = GpuTestSupport.configured(1 << 20, 4096, true, 8, 2);
     Sequence a = TestData.multipliers(Precision.FLOAT64, 10, 100_000, 1);
     Sequence b = TestData.values(Precision.FLOAT64, 10, 100_000, 2);
-    long before = Kernels.LAUNCHES.get();
-    LongscanException e = assertThrows(LongscanException.class, () -> be.scan(a, b));
-    assertEquals(before, Kernels.LAUNCHES.get());
+    Sequence out = TestData.poisoned(Precision.FLOAT64, 10, 100_000);
+    long[] before = bits(out);
+    LongscanException e = assertThrows(LongscanException.class,
+        () -> be.scan(a, b, ScanOptions.defaults(), out));
+    assertArrayEquals(before, bits(out), "the rejected call wrote its output");
     assertTrue(e.getMessage().contains("device memory") && e.getMessage().contains("budget")
         && e.getMessage().contains("width 100000"), e.getMessage());
   }
@@ -72,15 +90,19 @@ class GpuErrorPathsTest {
   @Test
   void inputsLargerThanTheMemoryBudgetStreamThroughInChunks() {
     // 4 MiB of device memory for a call moving 3 x 8 MB (width 1) and 3 x 10 MB (width 40)
-    GpuBackend be = GpuTestSupport.configured(1 << 20, 4 << 20, true, 8, 2);
+    long budget = 4 << 20;
+    GpuBackend be = GpuTestSupport.configured(1 << 20, budget, true, 8, 2);
     for (int w : new int[] {1, 40}) {
       int n = w == 1 ? 2_000_003 : 62_501;
+      // the plan: chunks of at most a quarter of the steps, so the call streams at least 5
+      int rows = be.chunkRows(n, w, 4, 3L * 4 * w + 1,
+          Kernels.rows(Kernels.Op.SCAN, true, w > 1), be.config.chunkBytes);
+      assertTrue(3L * 4 * n * w > budget && rows < n / 4, "rows per chunk: " + rows + " of " + n);
       Sequence a = TestData.multipliers(Precision.FLOAT32, n, w, 3);
       Sequence b = TestData.values(Precision.FLOAT32, n, w, 4);
       ScanOptions o = ScanOptions.reverse().withSegmentStarts(TestData.starts(n, 1e-4, 5));
       Sequence out = TestData.poisoned(Precision.FLOAT32, n, w);
       be.scan(a, b, o, out);
-      assertTrue(GpuBackend.LAST_CHUNKS.get()[0] > 4, "chunks: " + GpuBackend.LAST_CHUNKS.get()[0]);
       TestData.assertClose(Backends.reference().scan(TestData.widen(a), TestData.widen(b), o), out,
           TestData.tolerance(Precision.FLOAT32), "streamed scan, width " + w);
     }

@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Tag;
  * beyond the windows) and for the persistent scan and backward to have more tiles than resident
  * blocks on an H200 (396 plain, 264 segmented), so that blocks take several tiles. On a GPU with
  * more than 420 resident blocks that last property no longer holds for this size; the CUDA stress
- * programs (gpu/perf/stress.cu, bstress.cu) cap the grid to cover it on any device.
+ * programs (lab/gpu/stress.cu, bstress.cu) cap the grid to cover it on any device.
  */
 @Tag("gpu")
 class GpuParityTest extends BackendContract {

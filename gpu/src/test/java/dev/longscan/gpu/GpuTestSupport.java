@@ -1,5 +1,6 @@
 package dev.longscan.gpu;
 
+import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Assumptions;
 
 /** Finding a usable device, or skipping with the reason there is none. */
@@ -11,9 +12,16 @@ final class GpuTestSupport {
     return new GpuProvider().unavailableReason();
   }
 
-  /** Skips the calling test (or class, from @BeforeAll) when no GPU is usable. */
+  /**
+   * Skips the calling test (or class, from @BeforeAll) when no GPU is usable; fails instead when
+   * the system property {@code longscan.test.requireGpu} is true (a run on a GPU machine that
+   * must not pass by skipping).
+   */
   static void assumeGpu() {
     String why = unavailableReason();
+    if (why != null && Boolean.getBoolean("longscan.test.requireGpu")) {
+      Assertions.fail("expected a usable GPU (longscan.test.requireGpu=true), found none: " + why);
+    }
     Assumptions.assumeTrue(why == null, () -> "no usable GPU here: " + why);
   }
 
