@@ -1,0 +1,175 @@
+// GENERATED from DenseKernels64.java by core/src/build/gen-dense-kernels32.sh: do not edit.
+package dev.longscan;
+
+/**
+ * CPU kernels of the dense scan h_t = J_t h_{t-1} + b_t for float32 data, over the series
+ * [s0, s1) of a batch and the steps [lo, hi) (time indices). Layouts (time-major, row-major
+ * matrices): transitions [T, B, n, n], J_t of series s, row r, column c at
+ * {@code jo + ((t * B + s) * n + r) * n + c}; vectors [T, B, n] at {@code off + (t * B + s) * n + r}.
+ * Arithmetic in float64; states and summaries are float64 arrays [B, n] and [B, n, n] indexed by
+ * series. DenseKernels32, for float32 data, is generated from this file by
+ * core/src/build/gen-dense-kernels32.sh (data arrays become float[], arithmetic stays float64).
+ * Trusts its arguments (validated by {@link DenseScan}).
+ */
+final class DenseKernels32 {
+  private DenseKernels32() {}
+
+  /**
+   * Scans series [s0, s1) over steps [lo, hi) in scan order from the states in {@code state}
+   * (the whole batch's, [B, n]), writing every h_t into Ov and leaving the last one in state.
+   * {@code tmp} holds at least n values.
+   */
+  static void scan(float[] Jm, int jo, float[] Bv, int bo, float[] Ov, int oo, int batch, int n,
+      int s0, int s1, int lo, int hi, boolean rev, double[] state, double[] tmp) {
+    int vs = batch * n;
+    int ms = batch * n * n;
+    if (n == 1) {
+      for (int p = lo; p < hi; p++) {
+        int t = rev ? hi - 1 - (p - lo) : p;
+        int v = t * vs;
+        for (int s = s0; s < s1; s++) {
+          double h = Jm[jo + v + s] * state[s] + Bv[bo + v + s];
+          state[s] = h;
+          Ov[oo + v + s] = (float) h;
+        }
+      }
+      return;
+    }
+    for (int p = lo; p < hi; p++) {
+      int t = rev ? hi - 1 - (p - lo) : p;
+      for (int s = s0; s < s1; s++) {
+        int v = t * vs + s * n;
+        int m = jo + t * ms + s * n * n;
+        int so = s * n;
+        for (int r = 0; r < n; r++) {
+          tmp[r] = Bv[bo + v + r] + dot(Jm, m + r * n, state, so, n);
+        }
+        for (int r = 0; r < n; r++) {
+          state[so + r] = tmp[r];
+          Ov[oo + v + r] = (float) tmp[r];
+        }
+      }
+    }
+  }
+
+  /** Σ_c M[row + c] x[xo + c], in four partial sums. */
+  private static double dot(float[] Mx, int row, double[] x, int xo, int n) {
+    double a0 = 0;
+    double a1 = 0;
+    double a2 = 0;
+    double a3 = 0;
+    int c = 0;
+    for (; c + 4 <= n; c += 4) {
+      a0 += Mx[row + c] * x[xo + c];
+      a1 += Mx[row + c + 1] * x[xo + c + 1];
+      a2 += Mx[row + c + 2] * x[xo + c + 2];
+      a3 += Mx[row + c + 3] * x[xo + c + 3];
+    }
+    for (; c < n; c++) {
+      a0 += Mx[row + c] * x[xo + c];
+    }
+    return (a0 + a1) + (a2 + a3);
+  }
+
+  /**
+   * Composes steps [lo, hi) of series [s0, s1) in scan order into their summaries: on entry
+   * {@code sj} ([B, n, n]) and {@code sb} ([B, n]) hold the summaries of what came before (the
+   * identity for a chunk of its own); on exit, those followed by these steps. {@code tmp} holds at
+   * least n·n values.
+   */
+  static void reduce(float[] Jm, int jo, float[] Bv, int bo, int batch, int n, int s0, int s1,
+      int lo, int hi, boolean rev, double[] sj, double[] sb, double[] tmp) {
+    int vs = batch * n;
+    int ms = batch * n * n;
+    int nn = n * n;
+    for (int p = lo; p < hi; p++) {
+      int t = rev ? hi - 1 - (p - lo) : p;
+      for (int s = s0; s < s1; s++) {
+        int m = jo + t * ms + s * nn;
+        int a = s * nn;
+        // tmp = J_t · A (each output row accumulates rows of A scaled by J_t's entries)
+        for (int r = 0; r < n; r++) {
+          int orow = r * n;
+          double jr0 = Jm[m + r * n];
+          for (int c = 0; c < n; c++) {
+            tmp[orow + c] = jr0 * sj[a + c];
+          }
+          for (int k = 1; k < n; k++) {
+            double jrk = Jm[m + r * n + k];
+            int arow = a + k * n;
+            for (int c = 0; c < n; c++) {
+              tmp[orow + c] += jrk * sj[arow + c];
+            }
+          }
+        }
+        System.arraycopy(tmp, 0, sj, a, nn);
+        // b ← J_t b + b_t
+        int so = s * n;
+        int v = bo + t * vs + so;
+        for (int r = 0; r < n; r++) {
+          tmp[r] = Bv[v + r] + dot(Jm, m + r * n, sb, so, n);
+        }
+        System.arraycopy(tmp, 0, sb, so, n);
+      }
+    }
+  }
+
+  /**
+   * The backward pass of series [s0, s1) over scan steps [lo, hi) (time indices of a scan over
+   * all {@code steps}), walked from the last in scan order to the first. On entry {@code u}
+   * ([B, n]) holds ∂L/∂h at the last of these steps from the steps after them (J_{p+1}ᵀ δ_{p+1};
+   * zeros at the end); for each step δ = g + u, ∂L/∂b = δ, ∂L/∂J = δ h_prevᵀ (h_prev the state
+   * before the step in scan order, {@code h0} before the first), and u ← Jᵀ δ; on exit u holds
+   * J_firstᵀ δ_first, which for lo = first step is ∂L/∂h0. {@code tmp} holds at least n values.
+   */
+  static void backward(float[] Jm, int jo, float[] Hv, int ho, float[] Gv, int go,
+      float[] GJ, int gjo, float[] GB, int gbo, int batch, int n, int s0, int s1, int steps,
+      int lo, int hi, boolean rev, double[] h0, double[] u, double[] tmp) {
+    int vs = batch * n;
+    int ms = batch * n * n;
+    int nn = n * n;
+    for (int q = hi - 1; q >= lo; q--) {
+      // q counts scan steps from lo; its time index and the one before it in scan order
+      int t = rev ? hi - 1 - (q - lo) : q;
+      boolean first = rev ? t == steps - 1 : t == 0;
+      int tp = rev ? t + 1 : t - 1;
+      for (int s = s0; s < s1; s++) {
+        int so = s * n;
+        int v = t * vs + so;
+        int m = t * ms + s * nn;
+        for (int r = 0; r < n; r++) {
+          double d = Gv[go + v + r] + u[so + r];
+          tmp[r] = d;
+          GB[gbo + v + r] = (float) d;
+        }
+        for (int r = 0; r < n; r++) {
+          double d = tmp[r];
+          int grow = gjo + m + r * n;
+          if (first) {
+            for (int c = 0; c < n; c++) {
+              GJ[grow + c] = (float) (d * (h0 == null ? 0.0 : h0[so + c]));
+            }
+          } else {
+            int hp = ho + tp * vs + so;
+            for (int c = 0; c < n; c++) {
+              GJ[grow + c] = (float) (d * Hv[hp + c]);
+            }
+          }
+        }
+        // u = J_tᵀ δ: rows of J_t scaled by δ's entries
+        int jrow = jo + m;
+        double d0 = tmp[0];
+        for (int c = 0; c < n; c++) {
+          u[so + c] = Jm[jrow + c] * d0;
+        }
+        for (int r = 1; r < n; r++) {
+          double d = tmp[r];
+          int row = jrow + r * n;
+          for (int c = 0; c < n; c++) {
+            u[so + c] += Jm[row + c] * d;
+          }
+        }
+      }
+    }
+  }
+}
