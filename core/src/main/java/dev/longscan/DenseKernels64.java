@@ -15,7 +15,8 @@ final class DenseKernels64 {
 
   /**
    * Scans series [s0, s1) over steps [lo, hi) in scan order from the states in {@code state}
-   * (the whole batch's, [B, n]), writing every h_t into Ov and leaving the last one in state.
+   * (those of series s0 to s1, [s1 − s0, n]: each worker keeps its own, so that no two threads
+   * write one cache line every step), writing every h_t into Ov and leaving the last one in state.
    * {@code tmp} holds at least n values.
    */
   static void scan(double[] Jm, int jo, double[] Bv, int bo, double[] Ov, int oo, int batch, int n,
@@ -27,8 +28,8 @@ final class DenseKernels64 {
         int t = rev ? hi - 1 - (p - lo) : p;
         int v = t * vs;
         for (int s = s0; s < s1; s++) {
-          double h = Jm[jo + v + s] * state[s] + Bv[bo + v + s];
-          state[s] = h;
+          double h = Jm[jo + v + s] * state[s - s0] + Bv[bo + v + s];
+          state[s - s0] = h;
           Ov[oo + v + s] = (double) h;
         }
       }
@@ -39,15 +40,46 @@ final class DenseKernels64 {
       for (int s = s0; s < s1; s++) {
         int v = t * vs + s * n;
         int m = jo + t * ms + s * n * n;
-        int so = s * n;
+        int so = (s - s0) * n;
+        matvec(Jm, m, state, so, n, tmp);
         for (int r = 0; r < n; r++) {
-          tmp[r] = Bv[bo + v + r] + dot(Jm, m + r * n, state, so, n);
-        }
-        for (int r = 0; r < n; r++) {
-          state[so + r] = tmp[r];
-          Ov[oo + v + r] = (double) tmp[r];
+          double h = Bv[bo + v + r] + tmp[r];
+          state[so + r] = h;
+          Ov[oo + v + r] = (double) h;
         }
       }
+    }
+  }
+
+  /**
+   * y = M x for the n×n row-major block of M at m: four rows at a time, so that each load of x
+   * feeds four independent sums; the rows left over as dot products.
+   */
+  private static void matvec(double[] Mx, int m, double[] x, int xo, int n, double[] y) {
+    int r = 0;
+    for (; r + 4 <= n; r += 4) {
+      int r0 = m + r * n;
+      int r1 = r0 + n;
+      int r2 = r1 + n;
+      int r3 = r2 + n;
+      double a0 = 0;
+      double a1 = 0;
+      double a2 = 0;
+      double a3 = 0;
+      for (int c = 0; c < n; c++) {
+        double xc = x[xo + c];
+        a0 += Mx[r0 + c] * xc;
+        a1 += Mx[r1 + c] * xc;
+        a2 += Mx[r2 + c] * xc;
+        a3 += Mx[r3 + c] * xc;
+      }
+      y[r] = a0;
+      y[r + 1] = a1;
+      y[r + 2] = a2;
+      y[r + 3] = a3;
+    }
+    for (; r < n; r++) {
+      y[r] = dot(Mx, m + r * n, x, xo, n);
     }
   }
 
@@ -72,7 +104,8 @@ final class DenseKernels64 {
 
   /**
    * Composes steps [lo, hi) of series [s0, s1) in scan order into their summaries: on entry
-   * {@code sj} ([B, n, n]) and {@code sb} ([B, n]) hold the summaries of what came before (the
+   * {@code sj} ([s1 − s0, n, n]) and {@code sb} ([s1 − s0, n]) hold the summaries of what came
+   * before (the
    * identity for a chunk of its own); on exit, those followed by these steps. {@code tmp} holds at
    * least n·n values.
    */
@@ -81,11 +114,23 @@ final class DenseKernels64 {
     int vs = batch * n;
     int ms = batch * n * n;
     int nn = n * n;
+    if (n == 1) {
+      for (int p = lo; p < hi; p++) {
+        int t = rev ? hi - 1 - (p - lo) : p;
+        int v = t * vs;
+        for (int s = s0; s < s1; s++) {
+          double j = Jm[jo + v + s];
+          sj[s - s0] = j * sj[s - s0];
+          sb[s - s0] = j * sb[s - s0] + Bv[bo + v + s];
+        }
+      }
+      return;
+    }
     for (int p = lo; p < hi; p++) {
       int t = rev ? hi - 1 - (p - lo) : p;
       for (int s = s0; s < s1; s++) {
         int m = jo + t * ms + s * nn;
-        int a = s * nn;
+        int a = (s - s0) * nn;
         // tmp = J_t · A (each output row accumulates rows of A scaled by J_t's entries)
         for (int r = 0; r < n; r++) {
           int orow = r * n;
@@ -101,14 +146,16 @@ final class DenseKernels64 {
             }
           }
         }
-        System.arraycopy(tmp, 0, sj, a, nn);
-        // b ← J_t b + b_t
-        int so = s * n;
-        int v = bo + t * vs + so;
-        for (int r = 0; r < n; r++) {
-          tmp[r] = Bv[v + r] + dot(Jm, m + r * n, sb, so, n);
+        for (int i = 0; i < nn; i++) {
+          sj[a + i] = tmp[i];
         }
-        System.arraycopy(tmp, 0, sb, so, n);
+        // b ← J_t b + b_t
+        int so = (s - s0) * n;
+        int v = bo + t * vs + s * n;
+        matvec(Jm, m, sb, so, n, tmp);
+        for (int r = 0; r < n; r++) {
+          sb[so + r] = Bv[v + r] + tmp[r];
+        }
       }
     }
   }
@@ -116,7 +163,7 @@ final class DenseKernels64 {
   /**
    * The backward pass of series [s0, s1) over scan steps [lo, hi) (time indices of a scan over
    * all {@code steps}), walked from the last in scan order to the first. On entry {@code u}
-   * ([B, n]) holds ∂L/∂h at the last of these steps from the steps after them (J_{p+1}ᵀ δ_{p+1};
+   * ([s1 − s0, n]) holds ∂L/∂h at the last of these steps from the steps after them (J_{p+1}ᵀ δ_{p+1};
    * zeros at the end); for each step δ = g + u, ∂L/∂b = δ, ∂L/∂J = δ h_prevᵀ (h_prev the state
    * before the step in scan order, {@code h0} before the first), and u ← Jᵀ δ; on exit u holds
    * J_firstᵀ δ_first, which for lo = first step is ∂L/∂h0. {@code tmp} holds at least n values.
@@ -134,10 +181,11 @@ final class DenseKernels64 {
       int tp = rev ? t + 1 : t - 1;
       for (int s = s0; s < s1; s++) {
         int so = s * n;
+        int uo = (s - s0) * n;
         int v = t * vs + so;
         int m = t * ms + s * nn;
         for (int r = 0; r < n; r++) {
-          double d = Gv[go + v + r] + u[so + r];
+          double d = Gv[go + v + r] + u[uo + r];
           tmp[r] = d;
           GB[gbo + v + r] = (double) d;
         }
@@ -159,13 +207,13 @@ final class DenseKernels64 {
         int jrow = jo + m;
         double d0 = tmp[0];
         for (int c = 0; c < n; c++) {
-          u[so + c] = Jm[jrow + c] * d0;
+          u[uo + c] = Jm[jrow + c] * d0;
         }
         for (int r = 1; r < n; r++) {
           double d = tmp[r];
           int row = jrow + r * n;
           for (int c = 0; c < n; c++) {
-            u[so + c] += Jm[row + c] * d;
+            u[uo + c] += Jm[row + c] * d;
           }
         }
       }

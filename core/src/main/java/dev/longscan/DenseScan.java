@@ -199,13 +199,20 @@ public final class DenseScan implements AutoCloseable {
       });
       return DenseSummary.algebra(batch, n).composeAll(Arrays.asList(parts));
     }
-    double[] sj = identity(batch, n);
+    double[] sj = new double[batch * nn];
     double[] sb = new double[batch * n];
     int blocks = Math.min(batch, pipeline.threads());
     pipeline.run(blocks, null, () -> {
       double[] tmp = new double[nn];
-      return i -> d.reduce(blockStart(i, blocks, batch), blockStart(i + 1, blocks, batch), 0,
-          sh.steps, sj, sb, tmp);
+      return i -> {
+        int s0 = blockStart(i, blocks, batch);
+        int s1 = blockStart(i + 1, blocks, batch);
+        double[] bj = identity(s1 - s0, n);
+        double[] bb = new double[(s1 - s0) * n];
+        d.reduce(s0, s1, 0, sh.steps, bj, bb, tmp);
+        System.arraycopy(bj, 0, sj, s0 * nn, bj.length);
+        System.arraycopy(bb, 0, sb, s0 * n, bb.length);
+      };
     });
     return DenseSummary.of(n, sj, sb);
   }
@@ -264,8 +271,13 @@ public final class DenseScan implements AutoCloseable {
     int blocks = Math.min(batch, pipeline.threads());
     pipeline.run(blocks, null, () -> {
       double[] tmp = new double[n];
-      return i -> d.backward(g, blockStart(i, blocks, batch), blockStart(i + 1, blocks, batch),
-          h0, u, tmp);
+      return i -> {
+        int s0 = blockStart(i, blocks, batch);
+        int s1 = blockStart(i + 1, blocks, batch);
+        double[] bu = new double[(s1 - s0) * n];
+        d.backward(g, s0, s1, h0, bu, tmp);
+        System.arraycopy(bu, 0, u, s0 * n, bu.length);
+      };
     });
     if (gradH0 != null) {
       System.arraycopy(u, 0, gradH0, 0, u.length);
@@ -281,8 +293,11 @@ public final class DenseScan implements AutoCloseable {
       int blocks = Math.min(batch, pipeline.threads());
       pipeline.run(blocks, null, () -> {
         double[] tmp = new double[n];
-        return i -> d.scan(blockStart(i, blocks, batch), blockStart(i + 1, blocks, batch), 0,
-            sh.steps, state, tmp);
+        return i -> {
+          int s0 = blockStart(i, blocks, batch);
+          int s1 = blockStart(i + 1, blocks, batch);
+          d.scan(s0, s1, 0, sh.steps, Arrays.copyOfRange(state, s0 * n, s1 * n), tmp);
+        };
       });
       return;
     }

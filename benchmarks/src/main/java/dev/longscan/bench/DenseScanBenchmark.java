@@ -1,0 +1,138 @@
+package dev.longscan.bench;
+
+import dev.longscan.DenseScan;
+import dev.longscan.Precision;
+import dev.longscan.ScanOptions;
+import dev.longscan.Sequence;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.SplittableRandom;
+
+/**
+ * The dense CPU scan h_t = J_t h_{t-1} + b_t (B series × T steps × n): steps·series per second of
+ * the path {@link DenseScan#cpu()} chooses ({@code AUTO}), of the sequential loop
+ * ({@link DenseScan#sequential()}), of the time-parallel path ({@code BY_TIME}) and of the split
+ * by series ({@code BY_SERIES}) on every core, in one run, and the chosen path's rate over the
+ * better of the sequential loop and the time-parallel path (the target: never below 0.95).
+ *
+ * <p>The transitions take T·B·n² values; where that exceeds {@code --max-values} (default 2^27,
+ * 1 GiB of float64) T is cut to fit, and the row says which T it ran. Entries of J are uniform in
+ * ±1.5/√n (a stable recurrence), b in [-1, 1).
+ *
+ * <p>The four measurements of a row are interleaved: every run times each once, in turn; each
+ * figure is the median over the runs after the warm-ups. Usage: {@code DenseScanBenchmark
+ * [--steps T] [--batch B] [--n 1,2,4] [--precision float32|float64] [--runs N] [--warmups N]
+ * [--max-values V]}. Prints a Markdown table.
+ */
+public final class DenseScanBenchmark {
+  private DenseScanBenchmark() {}
+
+  public static void main(String[] args) {
+    int steps = 100_000;
+    int batch = 16;
+    int[] ns = {1, 2, 4, 8, 16, 32, 64};
+    Precision p = Precision.FLOAT64;
+    int runs = 5;
+    int warmups = 2;
+    long maxValues = 1L << 27;
+    for (int i = 0; i + 1 < args.length; i += 2) {
+      String v = args[i + 1];
+      switch (args[i]) {
+        case "--steps":
+          steps = Integer.parseInt(v);
+          break;
+        case "--batch":
+          batch = Integer.parseInt(v);
+          break;
+        case "--n":
+          ns = Arrays.stream(v.split(",")).mapToInt(Integer::parseInt).toArray();
+          break;
+        case "--precision":
+          p = Precision.valueOf(v.toUpperCase(Locale.ROOT));
+          break;
+        case "--runs":
+          runs = Integer.parseInt(v);
+          break;
+        case "--warmups":
+          warmups = Integer.parseInt(v);
+          break;
+        case "--max-values":
+          maxValues = Long.parseLong(v);
+          break;
+        default:
+          throw new IllegalArgumentException("unknown option " + args[i]);
+      }
+    }
+    DenseScan auto = DenseScan.cpu();
+    DenseScan seq = DenseScan.sequential();
+    DenseScan time = auto.withSchedule(DenseScan.Schedule.BY_TIME);
+    DenseScan series = auto.withSchedule(DenseScan.Schedule.BY_SERIES);
+    System.out.printf(Locale.ROOT, "# dense CPU scan: %d cores, Java %s, %s, B = %d, %s;"
+        + " median of %d interleaved runs after %d warm-ups; M steps·series/s%n%n",
+        auto.threads(), System.getProperty("java.version"), System.getProperty("os.arch"), batch,
+        p, runs, warmups);
+    System.out.println("| n | T | chosen (AUTO) | sequential | time-parallel | by series"
+        + " | chosen ÷ better of sequential, time-parallel |");
+    System.out.println("|---|---|---|---|---|---|---|");
+    for (int n : ns) {
+      int t = (int) Math.min(steps, Math.max(1, maxValues / ((long) batch * n * n)));
+      Sequence j = transitions(p, t, batch, n, n);
+      Sequence b = values(p, t, batch * n, 1000 + n);
+      Sequence out = Sequence.allocate(p, t, batch * n);
+      DenseScan[] engines = {auto, seq, time, series};
+      List<double[]> times = new ArrayList<>();
+      for (int k = 0; k < engines.length; k++) {
+        times.add(new double[runs]);
+      }
+      ScanOptions o = ScanOptions.defaults();
+      for (int r = -warmups; r < runs; r++) {
+        for (int k = 0; k < engines.length; k++) {
+          long s0 = System.nanoTime();
+          engines[k].scan(n, j, b, o, out);
+          long dt = System.nanoTime() - s0;
+          if (r >= 0) {
+            times.get(k)[r] = dt;
+          }
+        }
+      }
+      double[] rate = new double[engines.length];
+      for (int k = 0; k < engines.length; k++) {
+        double[] x = times.get(k);
+        Arrays.sort(x);
+        rate[k] = (double) t * batch / (x[runs / 2] * 1e-9) / 1e6;
+      }
+      System.out.printf(Locale.ROOT, "| %d | %d | %.1f | %.1f | %.1f | %.1f | %.2f |%n", n, t,
+          rate[0], rate[1], rate[2], rate[3], rate[0] / Math.max(rate[1], rate[2]));
+    }
+  }
+
+  private static Sequence transitions(Precision p, int steps, int batch, int n, long seed) {
+    SplittableRandom r = new SplittableRandom(seed);
+    int w = batch * n * n;
+    double scale = 1.5 / Math.sqrt(n);
+    Sequence s = Sequence.allocate(p, steps, w);
+    if (p == Precision.FLOAT32) {
+      float[] v = s.floatArray();
+      for (int i = 0; i < v.length; i++) {
+        v[i] = (float) (scale * (2 * r.nextDouble() - 1));
+      }
+    } else {
+      double[] v = s.doubleArray();
+      for (int i = 0; i < v.length; i++) {
+        v[i] = scale * (2 * r.nextDouble() - 1);
+      }
+    }
+    return s;
+  }
+
+  private static Sequence values(Precision p, int steps, int width, long seed) {
+    SplittableRandom r = new SplittableRandom(seed);
+    Sequence s = Sequence.allocate(p, steps, width);
+    for (int i = 0; i < s.size(); i++) {
+      s.set(i / width, i % width, 2 * r.nextDouble() - 1);
+    }
+    return s;
+  }
+}
