@@ -37,16 +37,36 @@ final class DenseKernels64 {
     }
     for (int p = lo; p < hi; p++) {
       int t = rev ? hi - 1 - (p - lo) : p;
-      for (int s = s0; s < s1; s++) {
-        int v = t * vs + s * n;
-        int m = jo + t * ms + s * n * n;
-        int so = (s - s0) * n;
-        matvec(Jm, m, state, so, n, tmp);
-        for (int r = 0; r < n; r++) {
-          double h = Bv[bo + v + r] + tmp[r];
-          state[so + r] = h;
-          Ov[oo + v + r] = (double) h;
-        }
+      step(Jm, jo + t * ms, Bv, bo + t * vs, Ov, oo + t * vs, n, s0, s1, state, tmp);
+    }
+  }
+
+  /**
+   * One step of series [s0, s1) (J_t at jt, b_t at bt, h_t at ot): its own method, called once per
+   * step, so that the JIT compiles it whole rather than only the long loop around it.
+   */
+  private static void step(double[] Jm, int jt, double[] Bv, int bt, double[] Ov, int ot, int n,
+      int s0, int s1, double[] state, double[] tmp) {
+    for (int s = s0; s < s1; s++) {
+      int v = s * n;
+      int m = jt + s * n * n;
+      int so = (s - s0) * n;
+      if (n == 2) {
+        double x0 = state[so];
+        double x1 = state[so + 1];
+        double h0 = Bv[bt + v] + (Jm[m] * x0 + Jm[m + 1] * x1);
+        double h1 = Bv[bt + v + 1] + (Jm[m + 2] * x0 + Jm[m + 3] * x1);
+        state[so] = h0;
+        state[so + 1] = h1;
+        Ov[ot + v] = (double) h0;
+        Ov[ot + v + 1] = (double) h1;
+        continue;
+      }
+      matvec(Jm, m, state, so, n, tmp);
+      for (int r = 0; r < n; r++) {
+        double h = Bv[bt + v + r] + tmp[r];
+        state[so + r] = h;
+        Ov[ot + v + r] = (double) h;
       }
     }
   }

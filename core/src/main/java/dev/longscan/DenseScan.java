@@ -201,7 +201,7 @@ public final class DenseScan implements AutoCloseable {
     }
     double[] sj = new double[batch * nn];
     double[] sb = new double[batch * n];
-    int blocks = Math.min(batch, pipeline.threads());
+    int blocks = seriesBlocks(sh);
     pipeline.run(blocks, null, () -> {
       double[] tmp = new double[nn];
       return i -> {
@@ -268,7 +268,7 @@ public final class DenseScan implements AutoCloseable {
     double[] h0 = options.initialState();
     Data d = new Data(j, h, gradH, sh, options.isReverse());
     Grads g = new Grads(gradJ, gradB);
-    int blocks = Math.min(batch, pipeline.threads());
+    int blocks = seriesBlocks(sh);
     pipeline.run(blocks, null, () -> {
       double[] tmp = new double[n];
       return i -> {
@@ -290,7 +290,7 @@ public final class DenseScan implements AutoCloseable {
     int n = sh.n;
     int batch = sh.batch;
     if (!useTime(sh)) {
-      int blocks = Math.min(batch, pipeline.threads());
+      int blocks = seriesBlocks(sh);
       pipeline.run(blocks, null, () -> {
         double[] tmp = new double[n];
         return i -> {
@@ -343,6 +343,20 @@ public final class DenseScan implements AutoCloseable {
         return sh.batch < p && p >= 4L * sh.batch * (sh.n + 2);
     }
   }
+
+  /**
+   * How many blocks of series a call splits into: one per thread, at most one per series, and one
+   * for calls of fewer than {@value #SMALL_CALL} transition values (for which handing work to
+   * another thread would cost about as much as the work).
+   */
+  private int seriesBlocks(Shape sh) {
+    if ((long) sh.steps * sh.batch * sh.n * sh.n < SMALL_CALL) {
+      return 1;
+    }
+    return Math.min(sh.batch, pipeline.threads());
+  }
+
+  static final int SMALL_CALL = 1 << 14;
 
   /** Steps per chunk of the time-parallel path: about chunkElements transition values. */
   private int chunkSteps(Shape sh) {
