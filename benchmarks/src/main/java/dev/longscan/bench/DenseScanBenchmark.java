@@ -15,7 +15,10 @@ import java.util.SplittableRandom;
  * the path {@link DenseScan#cpu()} chooses ({@code AUTO}), of the sequential loop
  * ({@link DenseScan#sequential()}), of the time-parallel path ({@code BY_TIME}) and of the split
  * by series ({@code BY_SERIES}) on every core, in one run, and the chosen path's rate over the
- * better of the sequential loop and the time-parallel path (the target: never below 0.95).
+ * better of the sequential loop and the time-parallel path (the target: never below 0.95). A
+ * control column times what the cores deliver at that moment without longscan's threads: the
+ * batch cut into one part per core, each part in arrays of its own, each scanned by the
+ * sequential loop on a plain thread of its own (started per run).
  *
  * <p>The transitions take T·B·n² values; where that exceeds {@code --max-values} (default 2^27,
  * 1 GiB of float64) T is cut to fit, and the row says which T it ran. Entries of J are uniform in
@@ -79,37 +82,70 @@ public final class DenseScanBenchmark {
         auto.threads(), System.getProperty("java.version"), System.getProperty("os.arch"), batch,
         p, best ? "best" : "median", runs, warmups);
     System.out.println("| n | T | chosen (AUTO) | sequential | time-parallel | by series"
+        + " | control: " + auto.threads() + " independent loops"
         + " | chosen ÷ better of sequential, time-parallel |");
-    System.out.println("|---|---|---|---|---|---|---|");
+    System.out.println("|---|---|---|---|---|---|---|---|");
     for (int n : ns) {
       int t = (int) Math.min(steps, Math.max(1, maxValues / ((long) batch * n * n)));
       Sequence j = transitions(p, t, batch, n, n);
       Sequence b = values(p, t, batch * n, 1000 + n);
       Sequence out = Sequence.allocate(p, t, batch * n);
       DenseScan[] engines = {auto, seq, time, series};
+      // the control: the batch cut into one part per core, each with arrays of its own, scanned
+      // by the sequential loop on a plain thread of its own: what the cores give here and now
+      int parts = Math.min(batch, auto.threads());
+      Sequence[][] own = new Sequence[parts][];
+      for (int q = 0; q < parts; q++) {
+        int bq = (q + 1) * batch / parts - q * batch / parts;
+        own[q] = new Sequence[] {transitions(p, t, bq, n, 7 * n + q),
+            values(p, t, bq * n, 2000 + q), Sequence.allocate(p, t, bq * n)};
+      }
+      int bodies = engines.length + 1;
       List<double[]> times = new ArrayList<>();
-      for (int k = 0; k < engines.length; k++) {
+      for (int k = 0; k < bodies; k++) {
         times.add(new double[runs]);
       }
       ScanOptions o = ScanOptions.defaults();
       for (int r = -warmups; r < runs; r++) {
-        for (int k = 0; k < engines.length; k++) {
+        for (int k = 0; k < bodies; k++) {
           long s0 = System.nanoTime();
-          engines[k].scan(n, j, b, o, out);
+          if (k < engines.length) {
+            engines[k].scan(n, j, b, o, out);
+          } else {
+            independent(n, own, o);
+          }
           long dt = System.nanoTime() - s0;
           if (r >= 0) {
             times.get(k)[r] = dt;
           }
         }
       }
-      double[] rate = new double[engines.length];
-      for (int k = 0; k < engines.length; k++) {
+      double[] rate = new double[bodies];
+      for (int k = 0; k < bodies; k++) {
         double[] x = times.get(k);
         Arrays.sort(x);
         rate[k] = (double) t * batch / (x[best ? 0 : runs / 2] * 1e-9) / 1e6;
       }
-      System.out.printf(Locale.ROOT, "| %d | %d | %.1f | %.1f | %.1f | %.1f | %.2f |%n", n, t,
-          rate[0], rate[1], rate[2], rate[3], rate[0] / Math.max(rate[1], rate[2]));
+      System.out.printf(Locale.ROOT, "| %d | %d | %.3g | %.3g | %.3g | %.3g | %.3g | %.2f |%n", n,
+          t, rate[0], rate[1], rate[2], rate[3], rate[4], rate[0] / Math.max(rate[1], rate[2]));
+    }
+  }
+
+  private static void independent(int n, Sequence[][] own, ScanOptions o) {
+    Thread[] th = new Thread[own.length - 1];
+    for (int q = 1; q < own.length; q++) {
+      Sequence[] d = own[q];
+      th[q - 1] = new Thread(() -> DenseScan.sequential().scan(n, d[0], d[1], o, d[2]));
+      th[q - 1].start();
+    }
+    DenseScan.sequential().scan(n, own[0][0], own[0][1], o, own[0][2]);
+    for (Thread x : th) {
+      try {
+        x.join();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException(e);
+      }
     }
   }
 
