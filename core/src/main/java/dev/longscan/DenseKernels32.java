@@ -194,48 +194,58 @@ final class DenseKernels32 {
       int lo, int hi, boolean rev, double[] h0, double[] u, double[] tmp) {
     int vs = batch * n;
     int ms = batch * n * n;
-    int nn = n * n;
     for (int q = hi - 1; q >= lo; q--) {
       // q counts scan steps from lo; its time index and the one before it in scan order
       int t = rev ? hi - 1 - (q - lo) : q;
       boolean first = rev ? t == steps - 1 : t == 0;
       int tp = rev ? t + 1 : t - 1;
-      for (int s = s0; s < s1; s++) {
-        int so = s * n;
-        int uo = (s - s0) * n;
-        int v = t * vs + so;
-        int m = t * ms + s * nn;
-        for (int r = 0; r < n; r++) {
-          double d = Gv[go + v + r] + u[uo + r];
-          tmp[r] = d;
-          GB[gbo + v + r] = (float) d;
-        }
-        for (int r = 0; r < n; r++) {
-          double d = tmp[r];
-          int grow = gjo + m + r * n;
-          if (first) {
-            for (int c = 0; c < n; c++) {
-              GJ[grow + c] = (float) (d * (h0 == null ? 0.0 : h0[so + c]));
-            }
-          } else {
-            int hp = ho + tp * vs + so;
-            for (int c = 0; c < n; c++) {
-              GJ[grow + c] = (float) (d * Hv[hp + c]);
-            }
-          }
-        }
-        // u = J_tᵀ δ: rows of J_t scaled by δ's entries
-        int jrow = jo + m;
-        double d0 = tmp[0];
-        for (int c = 0; c < n; c++) {
-          u[uo + c] = Jm[jrow + c] * d0;
-        }
-        for (int r = 1; r < n; r++) {
-          double d = tmp[r];
-          int row = jrow + r * n;
+      backStep(Jm, jo + t * ms, Hv, first ? -1 : ho + tp * vs, Gv, go + t * vs, GJ, gjo + t * ms,
+          GB, gbo + t * vs, n, s0, s1, h0, u, tmp);
+    }
+  }
+
+  /**
+   * One step of the backward pass for series [s0, s1): J_t at jt, h_{t-1} at hp (or, when hp is
+   * negative, h0), g_t at gt, ∂L/∂J_t at gjt, ∂L/∂b_t at gbt (its own method, called once per
+   * step, so that the JIT compiles it whole).
+   */
+  private static void backStep(float[] Jm, int jt, float[] Hv, int hp, float[] Gv, int gt,
+      float[] GJ, int gjt, float[] GB, int gbt, int n, int s0, int s1, double[] h0, double[] u,
+      double[] tmp) {
+    int nn = n * n;
+    for (int s = s0; s < s1; s++) {
+      int so = s * n;
+      int uo = (s - s0) * n;
+      int m = s * nn;
+      for (int r = 0; r < n; r++) {
+        double d = Gv[gt + so + r] + u[uo + r];
+        tmp[r] = d;
+        GB[gbt + so + r] = (float) d;
+      }
+      for (int r = 0; r < n; r++) {
+        double d = tmp[r];
+        int grow = gjt + m + r * n;
+        if (hp < 0) {
           for (int c = 0; c < n; c++) {
-            u[uo + c] += Jm[row + c] * d;
+            GJ[grow + c] = (float) (d * (h0 == null ? 0.0 : h0[so + c]));
           }
+        } else {
+          for (int c = 0; c < n; c++) {
+            GJ[grow + c] = (float) (d * Hv[hp + so + c]);
+          }
+        }
+      }
+      // u = J_tᵀ δ: rows of J_t scaled by δ's entries
+      int jrow = jt + m;
+      double d0 = tmp[0];
+      for (int c = 0; c < n; c++) {
+        u[uo + c] = Jm[jrow + c] * d0;
+      }
+      for (int r = 1; r < n; r++) {
+        double d = tmp[r];
+        int row = jrow + r * n;
+        for (int c = 0; c < n; c++) {
+          u[uo + c] += Jm[row + c] * d;
         }
       }
     }
