@@ -95,11 +95,6 @@ final class ChunkPipeline {
    * is busy with other calls; a pool task that starts after every chunk was claimed does nothing.
    */
   void run(int n, Chain<?> chain, WorkerFactory factory) {
-    run(n, threads, chain, factory);
-  }
-
-  /** {@link #run(int, Chain, WorkerFactory)} on at most {@code workers} threads. */
-  void run(int n, int maxWorkers, Chain<?> chain, WorkerFactory factory) {
     AtomicInteger next = new AtomicInteger();
     Gate gate = new Gate();
     Runnable work = () -> {
@@ -125,7 +120,7 @@ final class ChunkPipeline {
         gate.exit(failed);
       }
     };
-    for (int k = 1, workers = Math.min(Math.min(threads, maxWorkers), n); k < workers; k++) {
+    for (int k = 1, workers = Math.min(threads, n); k < workers; k++) {
       pool.execute(helper);
     }
     Throwable failed = null;
