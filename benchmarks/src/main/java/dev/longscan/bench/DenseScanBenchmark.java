@@ -4,6 +4,7 @@ import dev.longscan.DenseScan;
 import dev.longscan.Precision;
 import dev.longscan.ScanOptions;
 import dev.longscan.Sequence;
+import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -18,7 +19,9 @@ import java.util.SplittableRandom;
  * better of the sequential loop and the time-parallel path (the target: never below 0.95). A
  * control column times what the cores deliver at that moment without longscan's threads: the
  * batch cut into one part per core, each part in arrays of its own, each scanned by the
- * sequential loop on a plain thread of its own (started per run).
+ * sequential loop on a plain thread of its own (started per run). The last column gives the
+ * process's CPU time per step·series (all its threads) of the sequential loop, the split by series
+ * and the control: the work each way costs, whatever share of the cores the machine gave it.
  *
  * <p>The transitions take T·B·n² values; where that exceeds {@code --max-values} (default 2^27,
  * 1 GiB of float64) T is cut to fit, and the row says which T it ran. Entries of J are uniform in
@@ -32,6 +35,9 @@ import java.util.SplittableRandom;
  */
 public final class DenseScanBenchmark {
   private DenseScanBenchmark() {}
+
+  private static final com.sun.management.OperatingSystemMXBean OS =
+      (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
 
   public static void main(String[] args) {
     int steps = 100_000;
@@ -83,8 +89,9 @@ public final class DenseScanBenchmark {
         p, best ? "best" : "median", runs, warmups);
     System.out.println("| n | T | chosen (AUTO) | sequential | time-parallel | by series"
         + " | control: " + auto.threads() + " independent loops"
-        + " | chosen ÷ better of sequential, time-parallel |");
-    System.out.println("|---|---|---|---|---|---|---|---|");
+        + " | chosen ÷ better of sequential, time-parallel"
+        + " | CPU ns per step·series: sequential, by series, control |");
+    System.out.println("|---|---|---|---|---|---|---|---|---|");
     for (int n : ns) {
       int t = (int) Math.min(steps, Math.max(1, maxValues / ((long) batch * n * n)));
       Sequence j = transitions(p, t, batch, n, n);
@@ -102,12 +109,15 @@ public final class DenseScanBenchmark {
       }
       int bodies = engines.length + 1;
       List<double[]> times = new ArrayList<>();
+      List<double[]> cpu = new ArrayList<>();
       for (int k = 0; k < bodies; k++) {
         times.add(new double[runs]);
+        cpu.add(new double[runs]);
       }
       ScanOptions o = ScanOptions.defaults();
       for (int r = -warmups; r < runs; r++) {
         for (int k = 0; k < bodies; k++) {
+          long c0 = OS.getProcessCpuTime();
           long s0 = System.nanoTime();
           if (k < engines.length) {
             engines[k].scan(n, j, b, o, out);
@@ -115,10 +125,18 @@ public final class DenseScanBenchmark {
             independent(n, own, o);
           }
           long dt = System.nanoTime() - s0;
+          long dc = OS.getProcessCpuTime() - c0;
           if (r >= 0) {
             times.get(k)[r] = dt;
+            cpu.get(k)[r] = dc;
           }
         }
+      }
+      double[] cpuPer = new double[bodies];
+      for (int k = 0; k < bodies; k++) {
+        double[] x = cpu.get(k);
+        Arrays.sort(x);
+        cpuPer[k] = x[best ? 0 : runs / 2] / ((double) t * batch);
       }
       double[] rate = new double[bodies];
       for (int k = 0; k < bodies; k++) {
@@ -126,8 +144,9 @@ public final class DenseScanBenchmark {
         Arrays.sort(x);
         rate[k] = (double) t * batch / (x[best ? 0 : runs / 2] * 1e-9) / 1e6;
       }
-      System.out.printf(Locale.ROOT, "| %d | %d | %.3g | %.3g | %.3g | %.3g | %.3g | %.2f |%n", n,
-          t, rate[0], rate[1], rate[2], rate[3], rate[4], rate[0] / Math.max(rate[1], rate[2]));
+      System.out.printf(Locale.ROOT, "| %d | %d | %.3g | %.3g | %.3g | %.3g | %.3g | %.2f"
+          + " | %.3g, %.3g, %.3g |%n", n, t, rate[0], rate[1], rate[2], rate[3], rate[4],
+          rate[0] / Math.max(rate[1], rate[2]), cpuPer[1], cpuPer[3], cpuPer[4]);
     }
   }
 
