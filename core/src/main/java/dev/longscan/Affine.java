@@ -1,5 +1,6 @@
 package dev.longscan;
 
+import dev.longscan.algebra.Algebra;
 import java.util.List;
 
 /**
@@ -12,10 +13,23 @@ import java.util.List;
  * summaries, exclusive scan of the summaries, apply each chunk from its carry) work unchanged
  * across chunk, thread, GPU-block and Spark-partition boundaries.
  *
+ * <p>The same operator as an {@link Algebra} ({@link #algebra}): the generic carry scan and CPU
+ * chunk pipeline use it there; the dense n×n algebra is {@link
+ * dev.longscan.algebra.DenseSummary#algebra}.
+ *
  * <p>Stateless; every method is deterministic (a fixed order of operations for a given input).
  */
 public final class Affine {
   private Affine() {}
+
+  /**
+   * The diagonal algebra of summaries of {@code width} channels, for code written once against
+   * {@link Algebra} (the carry scan, the CPU chunk pipeline): the same operator as
+   * {@link #compose}.
+   */
+  public static Algebra<Summary> algebra(int width) {
+    return new DiagonalAlgebra(width);
+  }
 
   /** {@code first ▷ second}: the summary of {@code first}'s chunk followed by {@code second}'s. */
   public static Summary compose(Summary first, Summary second) {
@@ -25,20 +39,7 @@ public final class Affine {
       throw new ShapeException("expected summaries of equal width, found " + first.width()
           + " and " + second.width());
     }
-    if (second.resets()) {
-      return second;
-    }
-    double[] a1 = first.rawA();
-    double[] b1 = first.rawB();
-    double[] a2 = second.rawA();
-    double[] b2 = second.rawB();
-    double[] a = new double[a1.length];
-    double[] b = new double[a1.length];
-    for (int c = 0; c < a.length; c++) {
-      a[c] = a2[c] * a1[c];
-      b[c] = a2[c] * b1[c] + b2[c];
-    }
-    return new Summary(a, b, first.resets());
+    return new DiagonalAlgebra(first.width()).compose(first, second);
   }
 
   /**
@@ -48,24 +49,7 @@ public final class Affine {
    */
   public static Summary composeAll(List<Summary> inOrder, int width) {
     Checks.notNull(inOrder, "summaries");
-    if (inOrder.isEmpty()) {
-      return Summary.identity(width);
-    }
-    Summary[] level = inOrder.toArray(new Summary[0]);
-    for (int i = 0; i < level.length; i++) {
-      if (level[i] == null) {
-        throw new ShapeException("expected no null summaries, found null at index " + i);
-      }
-    }
-    int n = level.length;
-    while (n > 1) {
-      int m = 0;
-      for (int i = 0; i < n; i += 2) {
-        level[m++] = i + 1 < n ? compose(level[i], level[i + 1]) : level[i];
-      }
-      n = m;
-    }
-    return level[0];
+    return algebra(width).composeAll(inOrder);
   }
 
   /**
@@ -75,24 +59,7 @@ public final class Affine {
    */
   public static double[][] exclusiveScan(List<Summary> inOrder, double[] h0, int width) {
     Checks.notNull(inOrder, "summaries");
-    if (h0 != null && h0.length != width) {
-      throw new ShapeException("expected h0 of width " + width + ", found " + h0.length);
-    }
-    double[][] carries = new double[inOrder.size() + 1][];
-    carries[0] = h0 == null ? new double[width] : h0.clone();
-    for (int k = 0; k < inOrder.size(); k++) {
-      Summary s = inOrder.get(k);
-      if (s == null) {
-        throw new ShapeException("expected no null summaries, found null at index " + k);
-      }
-      if (s.width() != width) {
-        throw new ShapeException("expected summaries of width " + width + ", found width "
-            + s.width() + " at index " + k);
-      }
-      carries[k + 1] = new double[width];
-      applyInto(s.rawA(), s.rawB(), s.resets(), carries[k], carries[k + 1]);
-    }
-    return carries;
+    return algebra(width).exclusiveScan(inOrder, h0);
   }
 
   /** out = resets ? b : a ⊙ h + b (out may be h). */

@@ -49,6 +49,14 @@ public final class Backends {
     return new CpuBackend(threads, chunkElements, false);
   }
 
+  /**
+   * The shared dense scan on every available processor: h_t = J_t h_{t-1} + b_t with n×n matrices
+   * J_t ({@link DenseScan#cpu()}).
+   */
+  public static DenseScan dense() {
+    return DenseScan.cpu();
+  }
+
   /** One thread, one pass, arithmetic in the data's precision. */
   public static Backend sequential() {
     return SequentialBackend.INSTANCE;

@@ -2,11 +2,6 @@ package dev.longscan;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The parallel CPU backend. Scans run as a single pass over the data in one of three ways.
@@ -59,25 +54,13 @@ final class CpuBackend extends Backend {
   private final int threads;
   private final int chunkElements;
   private final boolean shared;
-  private final ExecutorService pool;
+  private final ChunkPipeline pipeline;
 
   CpuBackend(int threads, int chunkElements, boolean shared) {
     this.threads = threads;
     this.chunkElements = chunkElements;
     this.shared = shared;
-    if (threads > 1) {
-      AtomicInteger n = new AtomicInteger();
-      ThreadPoolExecutor tpe = new ThreadPoolExecutor(threads - 1, threads - 1, 30,
-          TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
-            Thread t = new Thread(r, "longscan-cpu-" + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-          });
-      tpe.allowCoreThreadTimeOut(true);
-      pool = tpe;
-    } else {
-      pool = null;
-    }
+    this.pipeline = new ChunkPipeline(threads, "longscan-cpu");
   }
 
   @Override
@@ -158,7 +141,7 @@ final class CpuBackend extends Backend {
       parts.add(new Summary(java.util.Arrays.copyOfRange(sa, i * w, (i + 1) * w),
           java.util.Arrays.copyOfRange(sb, i * w, (i + 1) * w), resets[i]));
     }
-    return Affine.composeAll(parts, w);
+    return Affine.algebra(w).composeAll(parts);
   }
 
   @Override
@@ -176,7 +159,8 @@ final class CpuBackend extends Backend {
     if (settle) {
       int cs = scs;
       int nChunks = (steps + cs - 1) / cs;
-      Chain chain = new Chain(nChunks, w, carry);
+      ChunkPipeline.Chain<Summary> chain =
+          new ChunkPipeline.Chain<>(Affine.algebra(w), nChunks, carry);
       run(nChunks, chain, () -> i -> {
         int k = o.isReverse() ? nChunks - 1 - i : i;
         int lo = k * cs;
@@ -201,7 +185,8 @@ final class CpuBackend extends Backend {
     }
     int cs = chunkSteps(w);
     int nChunks = (steps + cs - 1) / cs;
-    Chain chain = new Chain(nChunks, w, carry);
+    ChunkPipeline.Chain<Summary> chain =
+        new ChunkPipeline.Chain<>(Affine.algebra(w), nChunks, carry);
     run(nChunks, chain, () -> {
       double[] sa = new double[w];
       double[] sb = new double[w];
@@ -210,7 +195,7 @@ final class CpuBackend extends Backend {
         int lo = k * cs;
         int hi = Math.min(steps, lo + cs);
         boolean resets = job.reduce(lo, hi, 0, w, sa, sb, 0, true);
-        chain.advance(i, sa, sb, resets);
+        chain.advance(i, new Summary(sa, sb, resets));
         job.apply(lo, hi, 0, w, chain.states, i * w, true);
       };
     });
@@ -237,7 +222,8 @@ final class CpuBackend extends Backend {
     }
     int cs = chunkSteps(w);
     int nChunks = (steps + cs - 1) / cs;
-    Chain chain = new Chain(nChunks, w, new double[w]);
+    ChunkPipeline.Chain<Summary> chain =
+        new ChunkPipeline.Chain<>(Affine.algebra(w), nChunks, new double[w]);
     double[] g0 = new double[nChunks * w];
     run(nChunks, chain, () -> {
       double[] sa = new double[w];
@@ -248,7 +234,7 @@ final class CpuBackend extends Backend {
         int lo = k * cs;
         int hi = Math.min(steps, lo + cs);
         boolean resets = job.reduce(lo, hi, 0, w, sa, sb, 0);
-        chain.advance(i, sa, sb, resets);
+        chain.advance(i, new Summary(sa, sb, resets));
         job.apply(lo, hi, 0, w, chain.states, i * w, g0, i * w);
       };
     });
@@ -262,147 +248,14 @@ final class CpuBackend extends Backend {
     }
   }
 
-  /** The serial part of the pipeline: states[i] is the carry entering the i-th chunk in order. */
-  private static final class Chain {
-    final double[] states;
-    final int w;
-    final AtomicInteger published = new AtomicInteger();
-    volatile boolean aborted;
-
-    Chain(int nChunks, int w, double[] enter) {
-      this.w = w;
-      states = new double[(nChunks + 1) * w];
-      System.arraycopy(enter, 0, states, 0, w);
-    }
-
-    void advance(int i, double[] sa, double[] sb, boolean resets) {
-      await(i);
-      Affine.applyInto(sa, sb, 0, resets, states, i * w, states, (i + 1) * w, w);
-      published.set(i + 1);
-    }
-
-    /** Waits until the chunks before the i-th in order are published. */
-    void await(int i) {
-      int spins = 0;
-      while (published.get() < i) {
-        if (aborted) {
-          throw new IllegalStateException("aborted: another chunk failed");
-        }
-        if (++spins < 2000) {
-          Thread.onSpinWait();
-        } else {
-          Thread.yield();
-        }
-      }
-    }
-  }
-
-  interface ChunkBody {
-    void run(int i);
-  }
-
-  interface WorkerFactory {
-    ChunkBody newWorker();
-  }
-
-  /**
-   * Runs body(i) for i = 0..n-1, claimed in increasing order by up to {@code threads} workers
-   * (the caller is one of them). A worker only ever waits on a chunk with a smaller index, which
-   * was claimed earlier by a running worker, so the pipeline cannot deadlock even when the pool
-   * is busy with other calls; a pool task that starts after every chunk was claimed does nothing.
-   */
-  private void run(int n, Chain chain, WorkerFactory factory) {
-    AtomicInteger next = new AtomicInteger();
-    Gate gate = new Gate();
-    Runnable work = () -> {
-      ChunkBody body = factory.newWorker();
-      for (int i = next.getAndIncrement(); i < n; i = next.getAndIncrement()) {
-        body.run(i);
-      }
-    };
-    Runnable helper = () -> {
-      if (!gate.enter()) {
-        return;
-      }
-      Throwable failed = null;
-      try {
-        work.run();
-      } catch (RuntimeException | Error e) {
-        failed = e;
-        next.set(n);
-        if (chain != null) {
-          chain.aborted = true;
-        }
-      } finally {
-        gate.exit(failed);
-      }
-    };
-    for (int k = 1, workers = Math.min(threads, n); k < workers; k++) {
-      pool.execute(helper);
-    }
-    Throwable failed = null;
-    try {
-      work.run();
-    } catch (RuntimeException | Error e) {
-      failed = e;
-      next.set(n);
-      if (chain != null) {
-        chain.aborted = true;
-      }
-    }
-    Throwable other = gate.closeAndAwait();
-    Throwable f = failed != null ? failed : other;
-    if (f instanceof RuntimeException) {
-      throw (RuntimeException) f;
-    }
-    if (f instanceof Error) {
-      throw (Error) f;
-    }
-  }
-
-  /** Tracks the pool tasks of one call: the caller waits for those that started. */
-  private static final class Gate {
-    private int running;
-    private boolean closed;
-    private Throwable failure;
-
-    synchronized boolean enter() {
-      if (closed) {
-        return false;
-      }
-      running++;
-      return true;
-    }
-
-    synchronized void exit(Throwable t) {
-      running--;
-      if (t != null && failure == null) {
-        failure = t;
-      }
-      notifyAll();
-    }
-
-    synchronized Throwable closeAndAwait() {
-      closed = true;
-      boolean interrupted = false;
-      while (running > 0) {
-        try {
-          wait();
-        } catch (InterruptedException e) {
-          interrupted = true;
-        }
-      }
-      if (interrupted) {
-        Thread.currentThread().interrupt();
-      }
-      return failure;
-    }
+  private void run(int n, ChunkPipeline.Chain<?> chain, ChunkPipeline.WorkerFactory factory) {
+    pipeline.run(n, chain, factory);
   }
 
   @Override
   public void close() {
-    if (!shared && pool != null) {
-      pool.shutdown();
+    if (!shared) {
+      pipeline.shutdown();
     }
   }
 }

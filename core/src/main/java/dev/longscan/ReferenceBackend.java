@@ -1,5 +1,7 @@
 package dev.longscan;
 
+import dev.longscan.algebra.Algebra;
+
 /**
  * The oracle: the recurrence written out one step at a time, in float64 whatever the data's
  * precision, with no chunking. Slow on purpose; every other backend is tested against it.
@@ -24,30 +26,27 @@ final class ReferenceBackend extends Backend {
     return o.isReverse() ? steps - 1 - p : p;
   }
 
+  /** The steps composed one at a time with the diagonal algebra, in scan order. */
   @Override
   protected Summary doReduce(Sequence a, Sequence b, ScanOptions o) {
     int n = a.steps();
     int w = a.width();
-    double[] sa = new double[w];
-    double[] sb = new double[w];
-    java.util.Arrays.fill(sa, 1.0);
-    boolean resets = false;
+    Algebra<Summary> algebra = Affine.algebra(w);
+    Summary acc = algebra.identity();
     for (int p = 0; p < n; p++) {
       int t = at(o, p, n);
       boolean restart = o.restartsAt(t);
-      resets |= restart;
+      double[] sa = new double[w];
+      double[] sb = new double[w];
       for (int c = 0; c < w; c++) {
         double at = a.get(t, c);
-        if (restart) {
-          sa[c] = 0.0;
-          sb[c] = at * o.initialState(c) + b.get(t, c);
-        } else {
-          sa[c] = at * sa[c];
-          sb[c] = at * sb[c] + b.get(t, c);
-        }
+        // a restart is the constant map to a_t ⊙ h0 + b_t
+        sa[c] = restart ? 0.0 : at;
+        sb[c] = restart ? at * o.initialState(c) + b.get(t, c) : b.get(t, c);
       }
+      acc = algebra.compose(acc, new Summary(sa, sb, restart));
     }
-    return new Summary(sa, sb, resets);
+    return acc;
   }
 
   @Override

@@ -15,7 +15,9 @@
  * {@link dev.longscan.Backend} (scan, reduce, apply, backward), {@link dev.longscan.Backends}
  * (cpu, sequential, reference, gpu by name), {@link dev.longscan.Affine} and
  * {@link dev.longscan.Summary} (the algebra and chunk carries), {@link dev.longscan.Filters}
- * (EMA, irregular-time EMA, adjusted EMA, IIR, discounted sums, cumulative sum and product).
+ * (EMA, irregular-time EMA, adjusted EMA, IIR, discounted sums, cumulative sum and product),
+ * {@link dev.longscan.DenseScan} (the matrix-valued recurrence h_t = J_t h_{t−1} + b_t, for
+ * DEER's Newton steps; the element algebra of both is {@link dev.longscan.algebra}).
  * Errors are {@link dev.longscan.LongscanException}s.
  */
 package dev.longscan;
