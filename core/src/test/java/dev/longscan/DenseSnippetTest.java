@@ -9,6 +9,7 @@ import org.junit.jupiter.api.Test;
 class DenseSnippetTest {
   @Test
   void snippetRuns() {
+    // doc-snippet: dense-api
     DenseScan dense = DenseScan.cpu();  // or Backends.dense(), DenseScan.cpu(threads), DenseScan.sequential()
     int n = 4;
     int batch = 16;
@@ -34,6 +35,7 @@ class DenseSnippetTest {
     Sequence gradB = b.allocateLike();
     double[] gradH0 = new double[batch * n];
     dense.backward(n, j, h, gradH, o, gradJ, gradB, gradH0);
+    // end-doc-snippet
 
     assertEquals(steps, h.steps());
     assertEquals(batch * n, gradH0.length);
