@@ -8,6 +8,8 @@ import java.util.SplittableRandom;
 
 /** Shared state and checks of the layers: parameters, the last input and its shape. */
 abstract class AbstractLayer implements Layer {
+  /** The initial bias of the gate that multiplies the previous state: σ(3) ≈ 0.95. */
+  static final double RETAIN_BIAS = 3.0;
   final String name;
   final LayerSpec spec;
   final Compute cc;

@@ -16,7 +16,7 @@ final class Gilr extends AbstractLayer {
   Gilr(String name, LayerSpec spec, Compute compute, SplittableRandom rnd) {
     super(name, spec, compute);
     w = weight("W", in, 2 * hidden, in, rnd);
-    b = bias("b", 2 * hidden, 0, hidden, 1.0);
+    b = bias("b", 2 * hidden, 0, hidden, RETAIN_BIAS);
   }
 
   @Override

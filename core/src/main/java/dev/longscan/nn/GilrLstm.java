@@ -27,7 +27,7 @@ final class GilrLstm extends AbstractLayer {
     adopt(surrogate.parameters());
     v = weight("V", in, 4 * hidden, in + hidden, rnd);
     u = weight("U", hidden, 4 * hidden, in + hidden, rnd);
-    b = bias("b", 4 * hidden, 0, hidden, 1.0);
+    b = bias("b", 4 * hidden, 0, hidden, RETAIN_BIAS);
   }
 
   @Override

@@ -23,7 +23,7 @@ final class Gru extends AbstractLayer {
     super(name, spec, compute);
     w = weight("W", in, 3 * hidden, in + hidden, rnd);
     u = weight("U", hidden, 3 * hidden, in + hidden, rnd);
-    bw = bias("b", 3 * hidden, hidden, 2 * hidden, 1.0);
+    bw = bias("b", 3 * hidden, hidden, 2 * hidden, RETAIN_BIAS);
     bu = bias("c", 3 * hidden, 0, 0, 0);
   }
 

@@ -8,7 +8,8 @@ import java.util.SplittableRandom;
  * other kinds). {@link #create} builds the layer with seeded initial parameters: every weight
  * matrix uniform in ±1/√fanIn, every bias 0 except the gate that multiplies the previous state
  * (GILR's g, GILR-LSTM's, SRU's, QRNN's and LSTM's forget gate f, GRU's update gate z), whose bias
- * is +1 so that the layers start out remembering.
+ * is +3 (σ(3) ≈ 0.95), so that the layers start out remembering: with +1 (σ ≈ 0.73) a 2-layer
+ * GILR-LSTM did not learn the 2b task at T = 128 in 400 Adam steps, with +3 it did in under 100.
  */
 public record LayerSpec(LayerKind kind, int inputSize, int outputSize, int width) {
 

@@ -24,7 +24,7 @@ final class Lstm extends AbstractLayer {
     super(name, spec, compute);
     v = weight("V", in, 4 * hidden, in + hidden, rnd);
     u = weight("U", hidden, 4 * hidden, in + hidden, rnd);
-    b = bias("b", 4 * hidden, 0, hidden, 1.0);
+    b = bias("b", 4 * hidden, 0, hidden, RETAIN_BIAS);
   }
 
   private Matrix step(Matrix m, int t) {

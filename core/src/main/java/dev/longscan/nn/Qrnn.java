@@ -21,7 +21,7 @@ final class Qrnn extends AbstractLayer {
     super(name, spec, compute);
     k = spec.width();
     w = weight("W", k * in, 3 * hidden, k * in, rnd);
-    b = bias("b", 3 * hidden, hidden, 2 * hidden, 1.0);
+    b = bias("b", 3 * hidden, hidden, 2 * hidden, RETAIN_BIAS);
   }
 
   @Override

@@ -24,7 +24,7 @@ final class Sru extends AbstractLayer {
     project = in != hidden;
     int g = project ? 4 : 3;
     w = weight("W", in, g * hidden, in, rnd);
-    b = bias("b", g * hidden, 0, hidden, 1.0);
+    b = bias("b", g * hidden, 0, hidden, RETAIN_BIAS);
   }
 
   @Override
