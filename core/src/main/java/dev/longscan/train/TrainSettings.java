@@ -7,8 +7,9 @@ import dev.longscan.optim.Schedule;
 /**
  * How a model is trained: task, sequence length, minibatch size, optimiser ("adam" or "sgd")
  * and its learning-rate schedule, gradient-norm clipping (0: none), the data seed, and the loss
- * at or below which a regression run counts as converged (classification runs converge after
- * {@value Trainer#CONVERGED_STREAK} consecutive minibatches at 100 % accuracy).
+ * at or below which a regression minibatch counts as solved (0: never). A run has converged after
+ * {@value Trainer#CONVERGED_STREAK} consecutive solved minibatches: at 100 % accuracy for
+ * classification, at or below the loss threshold for regression.
  */
 public record TrainSettings(String task, int steps, int batch, String optimizer,
     Schedule learningRate, double clipNorm, long seed, double lossThreshold) {

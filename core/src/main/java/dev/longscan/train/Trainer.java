@@ -108,8 +108,7 @@ public final class Trainer {
     iteration = it;
     boolean good = model.config().target() == Target.CLASS_LAST ? e.accuracy() == 1.0
         : settings.lossThreshold() > 0 && e.loss() <= settings.lossThreshold();
-    streak = good ? (model.config().target() == Target.CLASS_LAST ? streak + 1
-        : CONVERGED_STREAK) : 0;
+    streak = good ? streak + 1 : 0;
     return new StepResult(it, e.loss(), e.accuracy(), norm);
   }
 
