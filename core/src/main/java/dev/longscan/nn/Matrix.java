@@ -133,6 +133,20 @@ public abstract class Matrix {
     return out;
   }
 
+  /** Sets this view's values, row by row, from {@code values} (rows × cols of them). */
+  public final void setAll(double[] values) {
+    if (values.length != rows * cols) {
+      throw new ShapeException("expected " + rows + " × " + cols + " = " + rows * cols
+          + " values, found " + values.length);
+    }
+    for (int r = 0; r < rows; r++) {
+      int o = offset + r * ld;
+      for (int c = 0; c < cols; c++) {
+        put(o + c, values[r * cols + c]);
+      }
+    }
+  }
+
   /** Sets every element of this view to v. */
   public final void fill(double v) {
     for (int r = 0; r < rows; r++) {

@@ -61,21 +61,19 @@ final class Adam implements Optimizer {
     double c2 = 1 - Math.pow(beta2, t);
     for (int k = 0; k < parameters.size(); k++) {
       Matrix val = parameters.get(k).value();
-      Matrix g = parameters.get(k).grad();
+      double[] theta = val.toDoubleArray();
+      double[] g = parameters.get(k).grad().toDoubleArray();
       double[] mk = m.get(k);
       double[] vk = v.get(k);
-      int cols = val.cols();
-      for (int r = 0; r < val.rows(); r++) {
-        for (int c = 0; c < cols; c++) {
-          int i = r * cols + c;
-          double gi = g.get(r, c);
-          mk[i] = beta1 * mk[i] + (1 - beta1) * gi;
-          vk[i] = beta2 * vk[i] + (1 - beta2) * gi * gi;
-          double mhat = mk[i] / c1;
-          double vhat = vk[i] / c2;
-          val.set(r, c, val.get(r, c) - lr * mhat / (Math.sqrt(vhat) + eps));
-        }
+      for (int i = 0; i < theta.length; i++) {
+        double gi = g[i];
+        mk[i] = beta1 * mk[i] + (1 - beta1) * gi;
+        vk[i] = beta2 * vk[i] + (1 - beta2) * gi * gi;
+        double mhat = mk[i] / c1;
+        double vhat = vk[i] / c2;
+        theta[i] -= lr * mhat / (Math.sqrt(vhat) + eps);
       }
+      val.setAll(theta);
     }
   }
 

@@ -1,7 +1,6 @@
 package dev.longscan.optim;
 
 import dev.longscan.ParameterException;
-import dev.longscan.nn.Matrix;
 import dev.longscan.nn.Parameter;
 import java.util.List;
 
@@ -13,12 +12,8 @@ public final class Clipping {
   public static double globalNorm(List<Parameter> parameters) {
     double s = 0;
     for (Parameter p : parameters) {
-      Matrix g = p.grad();
-      for (int r = 0; r < g.rows(); r++) {
-        for (int c = 0; c < g.cols(); c++) {
-          double v = g.get(r, c);
-          s += v * v;
-        }
+      for (double v : p.grad().toDoubleArray()) {
+        s += v * v;
       }
     }
     return Math.sqrt(s);
@@ -36,12 +31,11 @@ public final class Clipping {
     if (norm > maxNorm && Double.isFinite(norm)) {
       double scale = maxNorm / norm;
       for (Parameter p : parameters) {
-        Matrix g = p.grad();
-        for (int r = 0; r < g.rows(); r++) {
-          for (int c = 0; c < g.cols(); c++) {
-            g.set(r, c, g.get(r, c) * scale);
-          }
+        double[] g = p.grad().toDoubleArray();
+        for (int i = 0; i < g.length; i++) {
+          g[i] *= scale;
         }
+        p.grad().setAll(g);
       }
     }
     return norm;
