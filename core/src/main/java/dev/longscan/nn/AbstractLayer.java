@@ -16,6 +16,7 @@ abstract class AbstractLayer implements Layer {
   final int in;
   final int hidden;
   private final List<Parameter> params = new ArrayList<>();
+  private final List<Matrix> workspace = new ArrayList<>();
 
   Matrix x;
   int steps;
@@ -28,6 +29,25 @@ abstract class AbstractLayer implements Layer {
     this.cc = compute;
     this.in = spec.inputSize();
     this.hidden = spec.outputSize();
+  }
+
+  /**
+   * Zero-filled scratch matrix number {@code slot}, kept between calls so that a training step
+   * does not allocate its activations anew: what forward returns is valid until the next forward
+   * call, what backward returns until the next backward call.
+   */
+  final Matrix ws(int slot, int rows, int cols) {
+    while (workspace.size() <= slot) {
+      workspace.add(null);
+    }
+    Matrix m = workspace.get(slot);
+    if (m == null || m.rows != rows || m.cols != cols) {
+      m = cc.zeros(rows, cols);
+      workspace.set(slot, m);
+    } else {
+      m.fill(0);
+    }
+    return m;
   }
 
   /** A rows × cols weight, uniform in ±1/√fanIn. */

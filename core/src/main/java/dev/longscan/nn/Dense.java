@@ -16,7 +16,7 @@ final class Dense extends AbstractLayer {
   @Override
   public Matrix forward(Matrix input, int t) {
     begin(input, t);
-    Matrix y = cc.zeros(n, hidden);
+    Matrix y = ws(1, n, hidden);
     cc.matmul(x, false, w.value(), false, y, false);
     cc.addRowVector(b.value(), y);
     return y;
@@ -27,7 +27,7 @@ final class Dense extends AbstractLayer {
     checkGrad(dy);
     cc.matmul(x, true, dy, false, w.grad(), true);
     cc.addColumnSums(dy, b.grad());
-    Matrix dx = cc.zeros(n, in);
+    Matrix dx = ws(2, n, in);
     cc.matmul(dy, false, w.value(), true, dx, false);
     return dx;
   }

@@ -23,16 +23,16 @@ final class Gilr extends AbstractLayer {
   public Matrix forward(Matrix input, int t) {
     begin(input, t);
     int hd = hidden;
-    Matrix p = cc.zeros(n, 2 * hd);
+    Matrix p = ws(1, n, 2 * hd);
     cc.matmul(x, false, w.value(), false, p, false);
     cc.addRowVector(b.value(), p);
-    g = cc.zeros(n, hd);
-    i = cc.zeros(n, hd);
+    g = ws(2, n, hd);
+    i = ws(3, n, hd);
     cc.sigmoid(p.cols(0, hd), g);
     cc.tanh(p.cols(hd, 2 * hd), i);
-    Matrix bb = cc.zeros(n, hd);
+    Matrix bb = ws(4, n, hd);
     cc.oneMinusMul(g, i, bb);
-    h = cc.zeros(n, hd);
+    h = ws(5, n, hd);
     cc.scan(g, bb, steps, h);
     return h;
   }
@@ -41,10 +41,10 @@ final class Gilr extends AbstractLayer {
   public Matrix backward(Matrix dh) {
     checkGrad(dh);
     int hd = hidden;
-    Matrix da = cc.zeros(n, hd);
-    Matrix db = cc.zeros(n, hd);
+    Matrix da = ws(6, n, hd);
+    Matrix db = ws(7, n, hd);
     cc.scanBackward(g, h, whole(dh), steps, da, db);
-    Matrix dp = cc.zeros(n, 2 * hd);
+    Matrix dp = ws(8, n, 2 * hd);
     Matrix dg = dp.cols(0, hd);
     Matrix di = dp.cols(hd, 2 * hd);
     cc.copy(da, dg);
@@ -54,7 +54,7 @@ final class Gilr extends AbstractLayer {
     cc.tanhGrad(i, di, di);
     cc.matmul(x, true, dp, false, w.grad(), true);
     cc.addColumnSums(dp, b.grad());
-    Matrix dx = cc.zeros(n, in);
+    Matrix dx = ws(9, n, in);
     cc.matmul(dp, false, w.value(), true, dx, false);
     return dx;
   }

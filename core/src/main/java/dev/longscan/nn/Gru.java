@@ -35,17 +35,17 @@ final class Gru extends AbstractLayer {
   public Matrix forward(Matrix input, int t) {
     begin(input, t);
     int hd = hidden;
-    Matrix px = cc.zeros(n, 3 * hd);
+    Matrix px = ws(1, n, 3 * hd);
     cc.matmul(x, false, w.value(), false, px, false);
     cc.addRowVector(bw.value(), px);
-    r = cc.zeros(n, hd);
-    z = cc.zeros(n, hd);
-    nn = cc.zeros(n, hd);
-    hn = cc.zeros(n, hd);
-    h = cc.zeros(n, hd);
-    Matrix ph = cc.zeros(batch, 3 * hd);
-    Matrix g = cc.zeros(batch, 2 * hd);
-    Matrix h0 = cc.zeros(batch, hd);
+    r = ws(2, n, hd);
+    z = ws(3, n, hd);
+    nn = ws(4, n, hd);
+    hn = ws(5, n, hd);
+    h = ws(6, n, hd);
+    Matrix ph = ws(7, batch, 3 * hd);
+    Matrix g = ws(8, batch, 2 * hd);
+    Matrix h0 = ws(9, batch, hd);
     for (int s = 0; s < steps; s++) {
       Matrix prev = s > 0 ? step(h, s - 1) : h0;
       Matrix pxs = step(px, s);
@@ -69,11 +69,11 @@ final class Gru extends AbstractLayer {
   public Matrix backward(Matrix dh) {
     checkGrad(dh);
     int hd = hidden;
-    Matrix dpx = cc.zeros(n, 3 * hd);
-    Matrix dph = cc.zeros(batch, 3 * hd);
-    Matrix dhs = cc.zeros(batch, hd);
-    Matrix dhCarry = cc.zeros(batch, hd);
-    Matrix h0 = cc.zeros(batch, hd);
+    Matrix dpx = ws(10, n, 3 * hd);
+    Matrix dph = ws(11, batch, 3 * hd);
+    Matrix dhs = ws(12, batch, hd);
+    Matrix dhCarry = ws(13, batch, hd);
+    Matrix h0 = ws(14, batch, hd);
     for (int s = steps - 1; s >= 0; s--) {
       Matrix prev = s > 0 ? step(h, s - 1) : h0;
       cc.copy(step(dh, s), dhs);
@@ -97,7 +97,7 @@ final class Gru extends AbstractLayer {
     }
     cc.matmul(x, true, dpx, false, w.grad(), true);
     cc.addColumnSums(dpx, bw.grad());
-    Matrix dx = cc.zeros(n, in);
+    Matrix dx = ws(15, n, in);
     cc.matmul(dpx, false, w.value(), true, dx, false);
     return dx;
   }

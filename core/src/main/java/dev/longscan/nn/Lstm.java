@@ -35,16 +35,16 @@ final class Lstm extends AbstractLayer {
   public Matrix forward(Matrix input, int t) {
     begin(input, t);
     int hd = hidden;
-    Matrix p = cc.zeros(n, 4 * hd);
+    Matrix p = ws(1, n, 4 * hd);
     cc.matmul(x, false, v.value(), false, p, false);
     cc.addRowVector(b.value(), p);
-    f = cc.zeros(n, hd);
-    ig = cc.zeros(n, hd);
-    o = cc.zeros(n, hd);
-    z = cc.zeros(n, hd);
-    c = cc.zeros(n, hd);
-    tc = cc.zeros(n, hd);
-    h = cc.zeros(n, hd);
+    f = ws(2, n, hd);
+    ig = ws(3, n, hd);
+    o = ws(4, n, hd);
+    z = ws(5, n, hd);
+    c = ws(6, n, hd);
+    tc = ws(7, n, hd);
+    h = ws(8, n, hd);
     for (int s = 0; s < steps; s++) {
       Matrix ps = step(p, s);
       if (s > 0) {
@@ -69,11 +69,11 @@ final class Lstm extends AbstractLayer {
   public Matrix backward(Matrix dh) {
     checkGrad(dh);
     int hd = hidden;
-    Matrix dp = cc.zeros(n, 4 * hd);
-    Matrix dhs = cc.zeros(batch, hd);
-    Matrix dhCarry = cc.zeros(batch, hd);
-    Matrix dcs = cc.zeros(batch, hd);
-    Matrix dcCarry = cc.zeros(batch, hd);
+    Matrix dp = ws(9, n, 4 * hd);
+    Matrix dhs = ws(10, batch, hd);
+    Matrix dhCarry = ws(11, batch, hd);
+    Matrix dcs = ws(12, batch, hd);
+    Matrix dcCarry = ws(13, batch, hd);
     for (int s = steps - 1; s >= 0; s--) {
       cc.copy(step(dh, s), dhs);
       cc.add(dhCarry, dhs);
@@ -103,7 +103,7 @@ final class Lstm extends AbstractLayer {
     }
     cc.matmul(x, true, dp, false, v.grad(), true);
     cc.addColumnSums(dp, b.grad());
-    Matrix dx = cc.zeros(n, in);
+    Matrix dx = ws(14, n, in);
     cc.matmul(dp, false, v.value(), true, dx, false);
     return dx;
   }

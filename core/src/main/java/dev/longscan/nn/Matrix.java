@@ -149,6 +149,14 @@ public abstract class Matrix {
 
   /** Sets every element of this view to v. */
   public final void fill(double v) {
+    if (isContiguous() && this instanceof F32) {
+      java.util.Arrays.fill(((F32) this).data, offset, offset + rows * cols, (float) v);
+      return;
+    }
+    if (isContiguous() && this instanceof F64) {
+      java.util.Arrays.fill(((F64) this).data, offset, offset + rows * cols, v);
+      return;
+    }
     for (int r = 0; r < rows; r++) {
       for (int c = 0; c < cols; c++) {
         put(offset + r * ld + c, v);

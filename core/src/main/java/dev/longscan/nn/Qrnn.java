@@ -28,24 +28,24 @@ final class Qrnn extends AbstractLayer {
   public Matrix forward(Matrix input, int t) {
     begin(input, t);
     int hd = hidden;
-    Matrix p = cc.zeros(n, 3 * hd);
+    Matrix p = ws(1, n, 3 * hd);
     for (int j = 0; j < k && j * batch < n; j++) {
       int shift = j * batch;
       cc.matmul(x.rows(0, n - shift), false, w.value().rows(j * in, (j + 1) * in), false,
           p.rows(shift, n), true);
     }
     cc.addRowVector(b.value(), p);
-    z = cc.zeros(n, hd);
-    f = cc.zeros(n, hd);
-    o = cc.zeros(n, hd);
+    z = ws(2, n, hd);
+    f = ws(3, n, hd);
+    o = ws(4, n, hd);
     cc.tanh(p.cols(0, hd), z);
     cc.sigmoid(p.cols(hd, 2 * hd), f);
     cc.sigmoid(p.cols(2 * hd, 3 * hd), o);
-    Matrix bb = cc.zeros(n, hd);
+    Matrix bb = ws(5, n, hd);
     cc.oneMinusMul(f, z, bb);
-    c = cc.zeros(n, hd);
+    c = ws(6, n, hd);
     cc.scan(f, bb, steps, c);
-    Matrix h = cc.zeros(n, hd);
+    Matrix h = ws(7, n, hd);
     cc.mul(o, c, h);
     return h;
   }
@@ -54,16 +54,16 @@ final class Qrnn extends AbstractLayer {
   public Matrix backward(Matrix dh) {
     checkGrad(dh);
     int hd = hidden;
-    Matrix dp = cc.zeros(n, 3 * hd);
+    Matrix dp = ws(8, n, 3 * hd);
     Matrix dz = dp.cols(0, hd);
     Matrix df = dp.cols(hd, 2 * hd);
     Matrix dout = dp.cols(2 * hd, 3 * hd);
     cc.mul(dh, c, dout);
     cc.sigmoidGrad(o, dout, dout);
-    Matrix dc = cc.zeros(n, hd);
+    Matrix dc = ws(9, n, hd);
     cc.mul(dh, o, dc);
-    Matrix da = cc.zeros(n, hd);
-    Matrix db = cc.zeros(n, hd);
+    Matrix da = ws(10, n, hd);
+    Matrix db = ws(11, n, hd);
     cc.scanBackward(f, c, dc, steps, da, db);
     cc.copy(da, df);
     cc.subMul(db, z, df);
@@ -71,7 +71,7 @@ final class Qrnn extends AbstractLayer {
     cc.oneMinusMul(f, db, dz);
     cc.tanhGrad(z, dz, dz);
     cc.addColumnSums(dp, b.grad());
-    Matrix dx = cc.zeros(n, in);
+    Matrix dx = ws(12, n, in);
     for (int j = 0; j < k && j * batch < n; j++) {
       int shift = j * batch;
       cc.matmul(x.rows(0, n - shift), true, dp.rows(shift, n), false,

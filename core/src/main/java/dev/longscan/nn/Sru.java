@@ -32,23 +32,23 @@ final class Sru extends AbstractLayer {
     begin(input, t);
     int hd = hidden;
     int g = project ? 4 : 3;
-    Matrix p = cc.zeros(n, g * hd);
+    Matrix p = ws(1, n, g * hd);
     cc.matmul(x, false, w.value(), false, p, false);
     cc.addRowVector(b.value(), p);
-    f = cc.zeros(n, hd);
-    r = cc.zeros(n, hd);
-    xt = cc.zeros(n, hd);
+    f = ws(2, n, hd);
+    r = ws(3, n, hd);
+    xt = ws(4, n, hd);
     cc.sigmoid(p.cols(0, hd), f);
     cc.sigmoid(p.cols(hd, 2 * hd), r);
     cc.copy(p.cols(2 * hd, 3 * hd), xt);
-    Matrix bb = cc.zeros(n, hd);
+    Matrix bb = ws(5, n, hd);
     cc.oneMinusMul(f, xt, bb);
-    c = cc.zeros(n, hd);
+    c = ws(6, n, hd);
     cc.scan(f, bb, steps, c);
-    tc = cc.zeros(n, hd);
+    tc = ws(7, n, hd);
     cc.tanh(c, tc);
     skip = project ? p.cols(3 * hd, 4 * hd) : x;
-    Matrix h = cc.zeros(n, hd);
+    Matrix h = ws(8, n, hd);
     cc.lerp(r, tc, skip, h);
     return h;
   }
@@ -58,17 +58,17 @@ final class Sru extends AbstractLayer {
     checkGrad(dh);
     int hd = hidden;
     int g = project ? 4 : 3;
-    Matrix dp = cc.zeros(n, g * hd);
+    Matrix dp = ws(9, n, g * hd);
     Matrix df = dp.cols(0, hd);
     Matrix dr = dp.cols(hd, 2 * hd);
     Matrix dxt = dp.cols(2 * hd, 3 * hd);
     cc.mulDiff(dh, tc, skip, dr);
     cc.sigmoidGrad(r, dr, dr);
-    Matrix dc = cc.zeros(n, hd);
+    Matrix dc = ws(10, n, hd);
     cc.mul(dh, r, dc);
     cc.tanhGrad(tc, dc, dc);
-    Matrix da = cc.zeros(n, hd);
-    Matrix db = cc.zeros(n, hd);
+    Matrix da = ws(11, n, hd);
+    Matrix db = ws(12, n, hd);
     cc.scanBackward(f, c, dc, steps, da, db);
     cc.copy(da, df);
     cc.subMul(db, xt, df);
@@ -79,7 +79,7 @@ final class Sru extends AbstractLayer {
     }
     cc.matmul(x, true, dp, false, w.grad(), true);
     cc.addColumnSums(dp, b.grad());
-    Matrix dx = cc.zeros(n, in);
+    Matrix dx = ws(13, n, in);
     cc.matmul(dp, false, w.value(), true, dx, false);
     if (!project) {
       cc.add(dh, dx);
