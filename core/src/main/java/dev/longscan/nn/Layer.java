@@ -23,7 +23,9 @@ public interface Layer {
   List<Parameter> parameters();
 
   /**
-   * The output for input x of {@code steps} steps (x.rows() = steps × batch).
+   * The output for input x of {@code steps} steps (x.rows() = steps × batch). The result is
+   * the layer's own buffer, valid until its next forward call; x must stay unchanged until the
+   * matching backward call.
    *
    * @throws dev.longscan.ShapeException naming this layer and the dimension that does not match
    */
@@ -31,7 +33,8 @@ public interface Layer {
 
   /**
    * Given ∂L/∂output for the last forward call, adds ∂L/∂parameter into each parameter's
-   * gradient and returns ∂L/∂input (a new matrix).
+   * gradient and returns ∂L/∂input (the layer's own buffer, valid until its next backward
+   * call).
    */
   Matrix backward(Matrix gradOutput);
 }
