@@ -166,6 +166,9 @@ class LayerGradientTest {
     e = assertThrows(ShapeException.class, () -> layer.forward(cc.zeros(7, spec.inputSize()), 2));
     assertTrue(e.getMessage().contains("layer2") && e.getMessage().contains("multiple of T"),
         e.getMessage());
+    e = assertThrows(ShapeException.class, () -> layer.forward(cc.zeros(0, spec.inputSize()), 0));
+    assertTrue(e.getMessage().contains("layer2") && e.getMessage().contains("steps T >= 1"),
+        e.getMessage());
     layer.forward(cc.zeros(6, spec.inputSize()), 2);
     e = assertThrows(ShapeException.class,
         () -> layer.backward(cc.zeros(6, spec.outputSize() + 2)));
