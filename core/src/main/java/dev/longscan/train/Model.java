@@ -98,7 +98,6 @@ public final class Model {
     Matrix dout = out.zerosLike();
     Evaluation e = loss(out, batch, dout);
     Matrix g = head.backward(dout);
-    int steps = batch.steps();
     if (config.target() != Target.VALUE_EACH) {
       int rows = batch.inputs().rows();
       Matrix full = cc.zeros(rows, g.cols());
