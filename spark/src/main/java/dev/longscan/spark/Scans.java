@@ -3,6 +3,7 @@ package dev.longscan.spark;
 import dev.longscan.Direction;
 import dev.longscan.ParameterException;
 import dev.longscan.ScanOptions;
+import dev.longscan.filter.FilterSteps;
 import java.time.Duration;
 import java.util.List;
 import org.apache.spark.SparkConf;
@@ -256,27 +257,18 @@ public final class Scans {
   }
 
   private static void checkAlpha(double alpha) {
-    if (!(alpha > 0.0 && alpha <= 1.0)) {
-      throw new ParameterException("expected alpha in (0, 1], found " + alpha);
-    }
+    FilterSteps.checkAlpha(alpha);
   }
 
   private static void checkHalfLife(double halfLife) {
-    if (!(halfLife > 0) || !Double.isFinite(halfLife)) {
-      throw new ParameterException("expected halfLife > 0 and finite, found " + halfLife);
-    }
+    FilterSteps.checkHalfLife(halfLife);
   }
 
   private static Duration checkHalfLife(Duration halfLife) {
-    if (halfLife == null || halfLife.isNegative() || halfLife.isZero()) {
-      throw new ParameterException("expected a positive half-life duration, found " + halfLife);
-    }
-    return halfLife;
+    return FilterSteps.checkHalfLife(halfLife);
   }
 
   private static void checkFinite(double v, String name) {
-    if (!Double.isFinite(v)) {
-      throw new ParameterException("expected a finite " + name + ", found " + v);
-    }
+    FilterSteps.checkFinite(v, name);
   }
 }
