@@ -142,11 +142,4 @@ final class Checks {
       }
     }
   }
-
-  static double positiveFinite(double v, String name) {
-    if (!(v > 0) || !Double.isFinite(v)) {
-      throw new ParameterException("expected " + name + " > 0 and finite, found " + v);
-    }
-    return v;
-  }
 }

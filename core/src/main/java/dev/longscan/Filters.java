@@ -1,5 +1,7 @@
 package dev.longscan;
 
+import dev.longscan.filter.FilterSteps;
+
 /**
  * The recurrences people actually run, as linear scans on a {@link Backend}.
  *
@@ -15,6 +17,9 @@ package dev.longscan;
  *   <li>{@link #cumsum} and {@link #cumprod}.</li>
  * </ul>
  *
+ * <p>Each filter's coefficients are defined once, in {@link FilterSteps}, which the Spark
+ * transforms use too.
+ *
  * <p>Every method takes optional segment starts ({@code null} = one series): each segment is an
  * independent series (a key in keyed data) and starts afresh. Inputs are {@link Sequence}s of any
  * width (each channel filtered independently) or plain {@code double[]} series; the result has
@@ -29,8 +34,6 @@ package dev.longscan;
  * may use, before anything is computed.
  */
 public final class Filters {
-  private static final double LN2 = Math.log(2.0);
-
   /** Values per coefficient buffer (steps × channels of one block). */
   static final int BLOCK_ELEMENTS = 1 << 22;
 
@@ -101,13 +104,12 @@ public final class Filters {
     Checks.like("b", b, "x", x);
     checkRange(starts, startsOffset, x.steps(), "segment flags");
     int w = x.width();
-    double keep = 1.0 - alpha;
     for (int t = 0, i = 0; t < x.steps(); t++) {
       boolean first = (starts != null && starts[startsOffset + t]) || (t == 0 && !continuesSeries);
+      double at = FilterSteps.emaA(alpha, first);
       for (int c = 0; c < w; c++, i++) {
-        double v = x.at(i);
-        a.put(i, first ? 0.0 : keep);
-        b.put(i, first ? v : alpha * v);
+        a.put(i, at);
+        b.put(i, FilterSteps.emaB(alpha, first, x.at(i)));
       }
     }
   }
@@ -122,7 +124,7 @@ public final class Filters {
   public Sequence emaIrregular(Sequence x, double[] times, double halfLife,
       boolean[] segmentStarts) {
     checkInput(x, segmentStarts);
-    Checks.positiveFinite(halfLife, "halfLife");
+    FilterSteps.checkHalfLife(halfLife);
     checkTimes(times, x.steps());
     checkTimeOrder(times, segmentStarts);
     return inBlocks("emaIrregular", x, x.width(), segmentStarts, null, (from, a, b) -> {
@@ -130,14 +132,17 @@ public final class Filters {
           from == 0 ? Double.NaN : times[from - 1], a);
       Sequence xs = x.slice(from, from + a.steps());
       for (int i = 0, n = a.size(); i < n; i++) {
-        b.put(i, (1.0 - a.at(i)) * xs.at(i));
+        b.put(i, FilterSteps.halfLifeB(a.at(i), xs.at(i)));
       }
     }, null);
   }
 
-  /** The decay exp(−ln 2 · gap / halfLife) of one gap: the a_t of {@link #decayCoefficients}. */
+  /**
+   * The decay exp(−ln 2 · gap / halfLife) of one gap: the a_t of {@link #decayCoefficients}
+   * ({@link FilterSteps#decay}).
+   */
   public static double decay(double gap, double halfLife) {
-    return Math.exp(-LN2 * gap / halfLife);
+    return FilterSteps.decay(gap, halfLife);
   }
 
   /**
@@ -148,7 +153,7 @@ public final class Filters {
    */
   public static void decayCoefficients(double[] times, int timesOffset, double halfLife,
       boolean[] starts, int startsOffset, double previousTime, Sequence a) {
-    Checks.positiveFinite(halfLife, "halfLife");
+    FilterSteps.checkHalfLife(halfLife);
     Checks.notNull(a, "a");
     Checks.notNull(times, "times");
     checkRange(times.length, timesOffset, a.steps(), "time stamps");
@@ -162,17 +167,12 @@ public final class Filters {
             "times", t, -1);
       }
       boolean first = (starts != null && starts[startsOffset + t]) || (t == 0 && Double.isNaN(prev));
-      double decay;
-      if (first) {
-        decay = 0.0;
-      } else {
-        if (!(tau > prev)) {
-          throw new OrderException("expected strictly increasing time stamps within a series, found "
-              + prev + " at step " + (t - 1) + " then " + tau + " at step " + t
-              + (tau == prev ? " (duplicate)" : ""), t);
-        }
-        decay = decay(tau - prev, halfLife);
+      if (!first && !(tau > prev)) {
+        throw new OrderException("expected strictly increasing time stamps within a series, found "
+            + prev + " at step " + (t - 1) + " then " + tau + " at step " + t
+            + (tau == prev ? " (duplicate)" : ""), t);
       }
+      double decay = FilterSteps.halfLifeA(first, tau - prev, halfLife);
       for (int c = 0, i = t * w; c < w; c++) {
         a.put(i + c, decay);
       }
@@ -189,7 +189,7 @@ public final class Filters {
   public Sequence emaAdjusted(Sequence x, double alpha, boolean[] segmentStarts) {
     checkAlpha(alpha);
     checkInput(x, segmentStarts);
-    double keep = 1.0 - alpha;
+    double keep = FilterSteps.adjustedA(alpha);
     return ratio("emaAdjusted", x, segmentStarts, (from, d) -> d.fill(keep));
   }
 
@@ -197,7 +197,7 @@ public final class Filters {
   public Sequence emaAdjustedIrregular(Sequence x, double[] times, double halfLife,
       boolean[] segmentStarts) {
     checkInput(x, segmentStarts);
-    Checks.positiveFinite(halfLife, "halfLife");
+    FilterSteps.checkHalfLife(halfLife);
     checkTimes(times, x.steps());
     checkTimeOrder(times, segmentStarts);
     return ratio("emaAdjustedIrregular", x, segmentStarts, (from, d) -> decayCoefficients(times,
@@ -231,14 +231,15 @@ public final class Filters {
           double v = d.at(i);
           a.put(j, v);
           a.put(j + w, v);
-          b.put(j, xs.at(i));
-          b.put(j + w, 1.0);
+          b.put(j, FilterSteps.adjustedNumeratorB(xs.at(i)));
+          b.put(j + w, FilterSteps.adjustedWeightB());
         }
       }
     }, (from, nw, out) -> {
       for (int t = 0, m = nw.steps(); t < m; t++) {
         for (int c = 0; c < w; c++) {
-          out.put((from + t) * w + c, nw.at(2 * t * w + c) / nw.at(2 * t * w + w + c));
+          out.put((from + t) * w + c,
+              FilterSteps.adjustedValue(nw.at(2 * t * w + c), nw.at(2 * t * w + w + c)));
         }
       }
     });
@@ -336,23 +337,23 @@ public final class Filters {
 
   /** y_t = c x_t + d y_{t−1}, from y = 0 before each series. */
   public Sequence iir(Sequence x, double c, double d, boolean[] segmentStarts) {
-    checkFiniteParam(c, "c");
-    checkFiniteParam(d, "d");
+    FilterSteps.checkFinite(c, "c");
+    FilterSteps.checkFinite(d, "d");
     checkInput(x, segmentStarts);
     return inBlocks("iir", x, x.width(), segmentStarts, null, (from, a, b) -> {
-      a.fill(d);
+      a.fill(FilterSteps.iirA(d));
       Sequence xs = x.slice(from, from + a.steps());
       for (int i = 0, n = b.size(); i < n; i++) {
-        b.put(i, c * xs.at(i));
+        b.put(i, FilterSteps.iirB(c, xs.at(i)));
       }
     }, null);
   }
 
   public double[] discountedSum(double[] r, double gamma) {
     Checks.notNull(r, "rewards");
-    checkFiniteParam(gamma, "gamma");
+    FilterSteps.checkFinite(gamma, "gamma");
     Sequence g = Sequence.allocate(Precision.FLOAT64, r.length, 1);
-    g.fill(gamma);
+    g.fill(FilterSteps.discountA(gamma));
     return discountedSum(Sequence.of(r), g, null).doubleArray();
   }
 
@@ -364,7 +365,9 @@ public final class Filters {
 
   /**
    * G_t = r_t + γ_t G_{t+1} with G = 0 after the last step of each series (a reverse scan). γ has
-   * the shape of r (one discount per step and channel).
+   * the shape of r (one discount per step and channel). The coefficients are γ and r as given
+   * (a_t = {@link FilterSteps#discountA}, b_t = {@link FilterSteps#discountB}: the identities), so
+   * they are scanned in place.
    */
   public Sequence discountedSum(Sequence r, Sequence gamma, boolean[] segmentStarts) {
     checkInput(r, segmentStarts);
@@ -378,8 +381,9 @@ public final class Filters {
 
   public Sequence cumsum(Sequence x, boolean[] segmentStarts) {
     checkInput(x, segmentStarts);
+    // b_t = FilterSteps.cumsumB(x_t) = x_t: a copy
     return inBlocks("cumsum", x, x.width(), segmentStarts, null, (from, a, b) -> {
-      a.fill(1.0);
+      a.fill(FilterSteps.cumsumA());
       x.slice(from, from + a.steps()).copyTo(b);
     }, null);
   }
@@ -392,10 +396,11 @@ public final class Filters {
   public Sequence cumprod(Sequence x, boolean[] segmentStarts) {
     checkInput(x, segmentStarts);
     double[] one = new double[x.width()];
-    java.util.Arrays.fill(one, 1.0);
+    java.util.Arrays.fill(one, FilterSteps.cumprodInitial());
+    // a_t = FilterSteps.cumprodA(x_t) = x_t: a copy
     return inBlocks("cumprod", x, x.width(), segmentStarts, one, (from, a, b) -> {
       x.slice(from, from + a.steps()).copyTo(a);
-      b.fill(0.0);
+      b.fill(FilterSteps.cumprodB());
     }, null);
   }
 
@@ -460,15 +465,7 @@ public final class Filters {
   }
 
   private static void checkAlpha(double alpha) {
-    if (!(alpha > 0.0 && alpha <= 1.0)) {
-      throw new ParameterException("expected alpha in (0, 1], found " + alpha);
-    }
-  }
-
-  private static void checkFiniteParam(double v, String name) {
-    if (!Double.isFinite(v)) {
-      throw new ParameterException("expected a finite " + name + ", found " + v);
-    }
+    FilterSteps.checkAlpha(alpha);
   }
 
 }

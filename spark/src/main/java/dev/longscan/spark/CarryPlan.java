@@ -4,6 +4,8 @@ import dev.longscan.Affine;
 import dev.longscan.Backend;
 import dev.longscan.Backends;
 import dev.longscan.Summary;
+import dev.longscan.algebra.Algebra;
+import dev.longscan.algebra.DenseSummary;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -11,9 +13,10 @@ import java.util.List;
  * Phase 2, on the driver: from the partitions' reports, the state entering every block in scan
  * order. This is the "driver-level associative reduce": the block summaries of all partitions,
  * laid end to end in scan order (partition order for a forward scan, reversed for a reverse one),
- * go through core's {@link Affine#exclusiveScan}, the same operator every backend uses, so series
- * restarts and keys that straddle partitions need nothing special here: a summary that restarts
- * simply ignores the carry entering it.
+ * go through the exclusive scan of core's element algebra ({@link Algebra#exclusiveScan}: the
+ * diagonal {@link Summary} or, for dense chunks, {@link DenseSummary}), the same operator every
+ * backend uses, so series restarts and keys that straddle partitions need nothing special here: a
+ * summary that restarts simply ignores the carry entering it.
  *
  * <p>The only facts the executors could not know are about neighbours: whether a partition's
  * first row continues the key of the previous non-empty partition's last row (and that row's
@@ -90,10 +93,10 @@ final class CarryPlan {
         entry = scan.entryElement(be, r.entryIn, nb.firstGap[p], nb.firstStarts[p], false);
         idx[0] = elems.size();
         elems.add(round(entry, fp64));
-        elems.add(round(r.blocks[0], fp64));
+        elems.add(round((Summary) r.blocks[0], fp64));
         for (int j = 1; j < m; j++) {
           idx[j] = elems.size();
-          elems.add(round(r.blocks[j], fp64));
+          elems.add(round((Summary) r.blocks[j], fp64));
         }
       } else {
         boolean own = r.rows > 1 ? r.entryStarts : nb.firstStarts[p];
@@ -101,10 +104,10 @@ final class CarryPlan {
         entry = scan.entryElement(be, r.entryIn, gap, own, nb.nextStarts[p]);
         idx[m - 1] = elems.size();
         elems.add(round(entry, fp64));
-        elems.add(round(r.blocks[m - 1], fp64));
+        elems.add(round((Summary) r.blocks[m - 1], fp64));
         for (int j = m - 2; j >= 0; j--) {
           idx[j] = elems.size();
-          elems.add(round(r.blocks[j], fp64));
+          elems.add(round((Summary) r.blocks[j], fp64));
         }
       }
       carryIndex[p] = idx;
@@ -129,15 +132,97 @@ final class CarryPlan {
   }
 
   /**
-   * Chunked format: {@code reps[p].blocks[i]} is chunk i's whole summary (no restarts inside a
-   * chunk); {@code chunkStarts[i]} says chunk i begins a series relative to chunk i − 1.
+   * How the chunked carry plan treats one kind of element: its algebra, the element of a chunk
+   * that begins a series, and the element as the executors' precision sees it.
    */
+  interface Elements<E> {
+    Algebra<E> algebra();
+
+    /** The summary of a chunk that begins a series: it ignores the carry, starts at from. */
+    E restarted(E s, double[] from);
+
+    /** The summary rounded as float32 data would hold it (unless fp64); carries likewise. */
+    E rounded(E s, boolean fp64);
+
+    /** Whether carries are rounded to float32 for float32 data (false: kept in float64). */
+    boolean roundsCarries();
+  }
+
+  /** The diagonal elements ({@link Summary}) of {@code width} channels. */
+  static Elements<Summary> diagonal(int width) {
+    return new Elements<Summary>() {
+      @Override
+      public Algebra<Summary> algebra() {
+        return Affine.algebra(width);
+      }
+
+      @Override
+      public Summary restarted(Summary s, double[] from) {
+        return Summary.of(new double[width], s.apply(from), true);
+      }
+
+      @Override
+      public Summary rounded(Summary s, boolean fp64) {
+        return round(s, fp64);
+      }
+
+      @Override
+      public boolean roundsCarries() {
+        return true;
+      }
+    };
+  }
+
+  /**
+   * The dense elements ({@link DenseSummary}) of {@code batch} series of n-vectors: float64
+   * throughout, as the single-machine {@link dev.longscan.DenseScan} carries its chunks.
+   */
+  static Elements<DenseSummary> dense(int batch, int n) {
+    Algebra<DenseSummary> alg = DenseSummary.algebra(batch, n);
+    return new Elements<DenseSummary>() {
+      @Override
+      public Algebra<DenseSummary> algebra() {
+        return alg;
+      }
+
+      @Override
+      public DenseSummary restarted(DenseSummary s, double[] from) {
+        return DenseSummary.of(n, new double[batch * n * n], s.apply(from));
+      }
+
+      @Override
+      public DenseSummary rounded(DenseSummary s, boolean fp64) {
+        return s;
+      }
+
+      @Override
+      public boolean roundsCarries() {
+        return false;
+      }
+    };
+  }
+
+  /** Chunked format, diagonal chunks of {@code width} channels. */
   static PartitionPlan[] forChunks(PartitionReport[] reps, Columns.Keys keys, boolean reverse,
       double[] h0, int width, boolean fp64) {
+    return forChunks(reps, keys, reverse, h0, diagonal(width), fp64);
+  }
+
+  /**
+   * Chunked format: {@code reps[p].blocks[i]} is chunk i's whole summary (no restarts inside a
+   * chunk), an element of {@code el}'s algebra; {@code chunkStarts[i]} says chunk i begins a
+   * series relative to chunk i − 1. Written once for every element: O(chunks × width) work.
+   */
+  static <E> PartitionPlan[] forChunks(PartitionReport[] reps, Columns.Keys keys, boolean reverse,
+      double[] h0, Elements<E> el, boolean fp64) {
+    Algebra<E> alg = el.algebra();
+    int width = alg.width();
+    boolean roundCarries = !fp64 && el.roundsCarries();
     Neighbours nb = new Neighbours(reps, keys, null);
-    List<Summary> elems = new ArrayList<>();
+    List<E> elems = new ArrayList<>();
     int[][] carryIndex = new int[reps.length][];
     boolean[][] restart = new boolean[reps.length][];
+    double[] start = h0 != null ? h0 : new double[width];
     for (int q = 0; q < reps.length; q++) {
       int p = reverse ? reps.length - 1 - q : q;
       PartitionReport r = reps[p];
@@ -156,19 +241,19 @@ final class CarryPlan {
         } else {
           starts = j == m - 1 ? nb.nextStarts[p] : r.chunkStarts[j + 1];
         }
-        Summary s = r.blocks[j];
+        @SuppressWarnings("unchecked")
+        E s = (E) r.blocks[j];
         if (starts) {
-          s = restarted(s, h0, width);
+          s = el.restarted(s, start);
         }
         idx[j] = elems.size();
         rs[j] = starts;
-        elems.add(round(s, fp64));
+        elems.add(el.rounded(s, fp64));
       }
       carryIndex[p] = idx;
       restart[p] = rs;
     }
-    double[][] carries = Affine.exclusiveScan(elems, h0, width);
-    double[] start = h0 != null ? h0 : new double[width];
+    double[][] carries = alg.exclusiveScan(elems, h0);
     PartitionPlan[] plans = new PartitionPlan[reps.length];
     for (int p = 0; p < reps.length; p++) {
       PartitionPlan plan = new PartitionPlan();
@@ -179,17 +264,12 @@ final class CarryPlan {
       plan.blocks = idx == null ? 0 : idx.length;
       plan.carries = new double[plan.blocks * width];
       for (int j = 0; j < plan.blocks; j++) {
-        copyCarry(restart[p][j] ? start : carries[idx[j]], plan.carries, j * width, fp64);
+        copyCarry(restart[p][j] ? start : carries[idx[j]], plan.carries, j * width,
+            !roundCarries);
       }
       plans[p] = plan;
     }
     return plans;
-  }
-
-  /** The summary of a chunk that begins a series: it ignores the carry and starts from h0. */
-  static Summary restarted(Summary s, double[] h0, int width) {
-    double[] from = h0 != null ? h0 : new double[width];
-    return Summary.of(new double[width], s.apply(from), true);
   }
 
   private static Summary round(Summary s, boolean fp64) {

@@ -36,6 +36,10 @@ public final class LongscanKryoRegistrator implements KryoRegistrator {
     kryo.register(Chunk[].class);
     kryo.register(ChunkResult.class, new ChunkResultSerializer());
     kryo.register(ChunkResult[].class);
+    kryo.register(DenseChunk.class);
+    kryo.register(DenseChunk[].class);
+    kryo.register(dev.longscan.algebra.DenseSummary.class);
+    kryo.register(dev.longscan.algebra.DenseSummary[].class);
     // what reports hold: key snapshots (Long, Boolean, UTF8String, byte[], BigDecimal) and arrays
     kryo.register(Object[].class);
     kryo.register(Object[][].class);

@@ -1,7 +1,5 @@
 package dev.longscan.spark;
 
-import dev.longscan.Summary;
-
 /**
  * What phase 1 sends to the driver for one partition: the summaries of its blocks (row order),
  * the boundary rows' keys and order values, the inputs of its entry row, and the first data
@@ -41,8 +39,12 @@ final class PartitionReport implements java.io.Serializable {
   double entryGap = Double.NaN;
   boolean entryStarts;
 
-  /** Block (or chunk) summaries in row order. */
-  Summary[] blocks;
+  /**
+   * Block (or chunk) summaries in row order: {@link dev.longscan.Summary}s (the diagonal scan) or
+   * {@link dev.longscan.algebra.DenseSummary}s (dense chunks), the elements of the carry plan's
+   * algebra ({@link CarryPlan.Elements}).
+   */
+  Object[] blocks;
   /** Chunked format: chunk i begins a series (its key differs from chunk i − 1's); [0] unused. */
   boolean[] chunkStarts;
 

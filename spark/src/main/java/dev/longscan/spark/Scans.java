@@ -3,6 +3,7 @@ package dev.longscan.spark;
 import dev.longscan.Direction;
 import dev.longscan.ParameterException;
 import dev.longscan.ScanOptions;
+import dev.longscan.filter.FilterSteps;
 import java.time.Duration;
 import java.util.List;
 import org.apache.spark.SparkConf;
@@ -207,6 +208,54 @@ public final class Scans {
     });
   }
 
+  /**
+   * The RDD entry point for dense chunks: scans h_t = J_t h_{t−1} + b_t (reverse:
+   * h_t = J_t h_{t+1} + b_t) over chunks of {@code batch} series of n-vectors, which must already
+   * be in order — partition by partition, then within each partition — by (series, ordinal);
+   * that order is checked, and so is every chunk's n and batch. Phase 1 (a job over
+   * {@code chunks}) reduces each chunk to its summary on the executors (core's
+   * {@link dev.longscan.DenseScan}), phase 2 composes the carries on the driver with the dense
+   * algebra ({@link dev.longscan.algebra.DenseSummary#algebra}), in float64 for both precisions;
+   * the returned RDD, in the same partitions and order, rescans each chunk from its carry (it
+   * computes {@code chunks} again: persist it if that is expensive). Each series starts from
+   * {@code options.initialState()} ([batch, n]; null: zeros); direction and the non-finite
+   * policy come from {@code options} (segment starts are not allowed: use series). Each result's
+   * states are [steps, batch, n], in the chunk's precision.
+   */
+  public static JavaRDD<ChunkResult> scanDenseChunks(JavaRDD<DenseChunk> chunks, int n,
+      int batch, ScanOptions options) {
+    if (chunks == null || options == null) {
+      throw new ParameterException("expected chunks and options, found null");
+    }
+    if (n < 1 || n > dev.longscan.DenseScan.MAX_N || batch < 1) {
+      throw new ParameterException("expected n in [1, " + dev.longscan.DenseScan.MAX_N
+          + "] and batch >= 1, found n " + n + " and batch " + batch);
+    }
+    if (options.isSegmented()) {
+      throw new ParameterException("expected options without segment starts (chunks of"
+          + " different series carry different series ids), found segment starts");
+    }
+    double[] h0 = options.initialState();
+    if (h0 != null && h0.length != batch * n) {
+      throw new ParameterException("expected an initial state of batch·n = " + (batch * n)
+          + " values, found " + h0.length + " values");
+    }
+    JavaSparkContext jsc = JavaSparkContext.fromSparkContext(chunks.context());
+    Columns.Keys keys = new Columns.Keys(ChunkScan.CHUNK_KEYS, new String[] {"series"});
+    Columns.Time ord = new Columns.Time(ChunkScan.CHUNK_KEYS, "ordinal");
+    DenseChunkScan scan = new DenseChunkScan(keys, ord, n, batch, options.direction(),
+        h0 == null ? null : h0.clone(), options.nonFinite());
+    List<PartitionReport> list = chunks
+        .mapPartitionsWithIndex((i, it) -> ScanTransform.single(scan.summarize(i, it)), false)
+        .collect();
+    PartitionReport[] reps = list.toArray(new PartitionReport[0]);
+    new Failures(reps, keys, ord, "chunk ordinal", "").check();
+    PartitionPlan[] plans = CarryPlan.forChunks(reps, keys,
+        scan.direction == Direction.REVERSE, scan.h0, CarryPlan.dense(batch, n), true);
+    Broadcast<PartitionPlan[]> bc = jsc.broadcast(plans);
+    return chunks.mapPartitionsWithIndex((i, it) -> scan.apply(i, it, bc.value()[i]), true);
+  }
+
   /** The name of the RDD that holds the states phase 1 kept. */
   static final String KEPT_STATES = "longscan: chunk states from a zero state";
 
@@ -256,27 +305,18 @@ public final class Scans {
   }
 
   private static void checkAlpha(double alpha) {
-    if (!(alpha > 0.0 && alpha <= 1.0)) {
-      throw new ParameterException("expected alpha in (0, 1], found " + alpha);
-    }
+    FilterSteps.checkAlpha(alpha);
   }
 
   private static void checkHalfLife(double halfLife) {
-    if (!(halfLife > 0) || !Double.isFinite(halfLife)) {
-      throw new ParameterException("expected halfLife > 0 and finite, found " + halfLife);
-    }
+    FilterSteps.checkHalfLife(halfLife);
   }
 
   private static Duration checkHalfLife(Duration halfLife) {
-    if (halfLife == null || halfLife.isNegative() || halfLife.isZero()) {
-      throw new ParameterException("expected a positive half-life duration, found " + halfLife);
-    }
-    return halfLife;
+    return FilterSteps.checkHalfLife(halfLife);
   }
 
   private static void checkFinite(double v, String name) {
-    if (!Double.isFinite(v)) {
-      throw new ParameterException("expected a finite " + name + ", found " + v);
-    }
+    FilterSteps.checkFinite(v, name);
   }
 }

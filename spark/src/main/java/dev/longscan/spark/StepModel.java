@@ -3,6 +3,7 @@ package dev.longscan.spark;
 import dev.longscan.Direction;
 import dev.longscan.Filters;
 import dev.longscan.Sequence;
+import dev.longscan.filter.FilterSteps;
 import java.io.Serializable;
 import java.util.Arrays;
 
@@ -11,8 +12,9 @@ import java.util.Arrays;
  * width {@link #width()} computed from the row's input columns (and, for time-aware filters,
  * the gap to the previous row of the same series), and how a state becomes the output value.
  *
- * <p>The formulas are those of {@link Filters} (EMA, irregular-time decay: the static coefficient
- * helpers are called directly), so a Spark scan and a single-machine {@code Filters} run agree.
+ * <p>The formulas are core's {@link FilterSteps}, the definitions {@link Filters} uses too, so a
+ * Spark scan and a single-machine {@code Filters} run agree bit for bit; the block form and the
+ * row form of each model call the same definition.
  * Models whose coefficients depend on the previous row (a first-of-series rule or a time gap)
  * are forward only; the reverse ones (discounted sums, reverse affine scans) depend on the row
  * alone.
@@ -137,11 +139,11 @@ abstract class StepModel implements Serializable {
   }
 
   /**
-   * The decay of a row over its gap ({@link Filters#decay}): 0 where it begins a series (or has
-   * no row before it).
+   * The decay of a row over its gap ({@link FilterSteps#halfLifeA}): 0 where it begins a series
+   * (or has no row before it).
    */
   static double decay(boolean starts, double gap, double halfLife) {
-    return starts || Double.isNaN(gap) ? 0.0 : Filters.decay(gap, halfLife);
+    return FilterSteps.halfLifeA(starts, gap, halfLife);
   }
 
   /** The decays of rows [from, to) of the block into every channel of {@code a}. */
@@ -205,7 +207,7 @@ abstract class StepModel implements Serializable {
     }
   }
 
-  /** EMA with constant alpha, {@link Filters#emaCoefficients}: y_0 = x_0 per series. */
+  /** EMA with constant alpha, {@link FilterSteps#emaA}: y_0 = x_0 per series. */
   static final class EmaModel extends StepModel {
     private static final long serialVersionUID = 1L;
     private final double alpha;
@@ -226,14 +228,20 @@ abstract class StepModel implements Serializable {
 
     @Override
     void rowCoefficients(double[] in, double gap, boolean starts, double[] a, double[] b) {
-      a[0] = starts ? 0.0 : 1.0 - alpha;
-      b[0] = starts ? in[0] : alpha * in[0];
+      a[0] = FilterSteps.emaA(alpha, starts);
+      b[0] = FilterSteps.emaB(alpha, starts, in[0]);
     }
 
     @Override
     void coefficients(Block blk, int from, int to, Sequence a, Sequence b) {
-      Filters.emaCoefficients(Sequence.of(blk.in[0]).slice(from, to), alpha, blk.starts, from,
-          true, a, b);
+      double[] ad = a.doubleArray();
+      double[] bd = b.doubleArray();
+      double[] x = blk.in[0];
+      boolean[] st = blk.starts;
+      for (int i = 0, n = to - from, ao = a.offset(), bo = b.offset(); i < n; i++) {
+        ad[ao + i] = FilterSteps.emaA(alpha, st[from + i]);
+        bd[bo + i] = FilterSteps.emaB(alpha, st[from + i], x[from + i]);
+      }
     }
   }
 
@@ -268,7 +276,7 @@ abstract class StepModel implements Serializable {
     @Override
     void rowCoefficients(double[] in, double gap, boolean starts, double[] a, double[] b) {
       a[0] = decay(starts, gap, halfLife);
-      b[0] = (1.0 - a[0]) * in[0];
+      b[0] = FilterSteps.halfLifeB(a[0], in[0]);
     }
 
     @Override
@@ -278,7 +286,7 @@ abstract class StepModel implements Serializable {
       double[] bd = b.doubleArray();
       double[] x = blk.in[0];
       for (int i = 0, n = to - from; i < n; i++) {
-        bd[b.offset() + i] = (1.0 - ad[a.offset() + i]) * x[from + i];
+        bd[b.offset() + i] = FilterSteps.halfLifeB(ad[a.offset() + i], x[from + i]);
       }
     }
   }
@@ -320,12 +328,12 @@ abstract class StepModel implements Serializable {
 
     @Override
     void rowCoefficients(double[] in, double gap, boolean starts, double[] a, double[] b) {
-      double d = !needsTime() ? 1.0 - alpha
+      double d = !needsTime() ? FilterSteps.adjustedA(alpha)
           : decay(starts, gap, halfLife);
       a[0] = d;
       a[1] = d;
-      b[0] = in[0];
-      b[1] = 1.0;
+      b[0] = FilterSteps.adjustedNumeratorB(in[0]);
+      b[1] = FilterSteps.adjustedWeightB();
     }
 
     @Override
@@ -333,19 +341,19 @@ abstract class StepModel implements Serializable {
       if (needsTime()) {
         decays(blk, from, to, halfLife, a);
       } else {
-        a.fill(1.0 - alpha);
+        a.fill(FilterSteps.adjustedA(alpha));
       }
       double[] bd = b.doubleArray();
       double[] x = blk.in[0];
       for (int i = 0, n = to - from; i < n; i++) {
-        bd[b.offset() + 2 * i] = x[from + i];
-        bd[b.offset() + 2 * i + 1] = 1.0;
+        bd[b.offset() + 2 * i] = FilterSteps.adjustedNumeratorB(x[from + i]);
+        bd[b.offset() + 2 * i + 1] = FilterSteps.adjustedWeightB();
       }
     }
 
     @Override
     double output(double[] h, int off) {
-      return h[off] / h[off + 1];
+      return FilterSteps.adjustedValue(h[off], h[off + 1]);
     }
   }
 
@@ -372,17 +380,17 @@ abstract class StepModel implements Serializable {
 
     @Override
     void rowCoefficients(double[] in, double gap, boolean starts, double[] a, double[] b) {
-      a[0] = d;
-      b[0] = c * in[0];
+      a[0] = FilterSteps.iirA(d);
+      b[0] = FilterSteps.iirB(c, in[0]);
     }
 
     @Override
     void coefficients(Block blk, int from, int to, Sequence a, Sequence b) {
-      a.fill(d);
+      a.fill(FilterSteps.iirA(d));
       double[] bd = b.doubleArray();
       double[] x = blk.in[0];
       for (int i = 0, n = to - from; i < n; i++) {
-        bd[b.offset() + i] = c * x[from + i];
+        bd[b.offset() + i] = FilterSteps.iirB(c, x[from + i]);
       }
     }
   }
@@ -418,17 +426,18 @@ abstract class StepModel implements Serializable {
 
     @Override
     void rowCoefficients(double[] in, double gap, boolean starts, double[] a, double[] b) {
-      a[0] = gammaColumn ? in[1] : gamma;
-      b[0] = in[0];
+      a[0] = FilterSteps.discountA(gammaColumn ? in[1] : gamma);
+      b[0] = FilterSteps.discountB(in[0]);
     }
 
     @Override
     void coefficients(Block blk, int from, int to, Sequence a, Sequence b) {
+      // a_t = discountA(γ_t) = γ_t and b_t = discountB(r_t) = r_t: copies of the inputs
       int n = to - from;
       if (gammaColumn) {
         System.arraycopy(blk.in[1], from, a.doubleArray(), a.offset(), n);
       } else {
-        a.fill(gamma);
+        a.fill(FilterSteps.discountA(gamma));
       }
       System.arraycopy(blk.in[0], from, b.doubleArray(), b.offset(), n);
     }
@@ -462,23 +471,24 @@ abstract class StepModel implements Serializable {
 
     @Override
     double[] initialState() {
-      return product ? new double[] {1.0} : null;
+      return product ? new double[] {FilterSteps.cumprodInitial()} : null;
     }
 
     @Override
     void rowCoefficients(double[] in, double gap, boolean starts, double[] a, double[] b) {
-      a[0] = product ? in[0] : 1.0;
-      b[0] = product ? 0.0 : in[0];
+      a[0] = product ? FilterSteps.cumprodA(in[0]) : FilterSteps.cumsumA();
+      b[0] = product ? FilterSteps.cumprodB() : FilterSteps.cumsumB(in[0]);
     }
 
     @Override
     void coefficients(Block blk, int from, int to, Sequence a, Sequence b) {
+      // cumprodA(x) = x and cumsumB(x) = x: copies of the input
       int n = to - from;
       if (product) {
         System.arraycopy(blk.in[0], from, a.doubleArray(), a.offset(), n);
-        b.fill(0.0);
+        b.fill(FilterSteps.cumprodB());
       } else {
-        a.fill(1.0);
+        a.fill(FilterSteps.cumsumA());
         System.arraycopy(blk.in[0], from, b.doubleArray(), b.offset(), n);
       }
     }
