@@ -31,6 +31,24 @@ public interface Cell {
   void jacobian(double[] y, int yOff, double[] x, int xOff, double[] jac, int jacOff);
 
   /**
+   * Writes f(y, x) into {@code out} and ∂f/∂y into {@code jac} (as {@link #step} and
+   * {@link #jacobian}); the solvers call this. The default calls the two; cells that share work
+   * between them override it.
+   */
+  default void stepAndJacobian(double[] y, int yOff, double[] x, int xOff, double[] out,
+      int outOff, double[] jac, int jacOff) {
+    step(y, yOff, x, xOff, out, outOff);
+    jacobian(y, yOff, x, xOff, jac, jacOff);
+  }
+
+  /** As {@link #stepAndJacobian}, with the Jacobian's diagonal ({@link #jacobianDiagonal}). */
+  default void stepAndJacobianDiagonal(double[] y, int yOff, double[] x, int xOff, double[] out,
+      int outOff, double[] diag, int diagOff) {
+    step(y, yOff, x, xOff, out, outOff);
+    jacobianDiagonal(y, yOff, x, xOff, diag, diagOff);
+  }
+
+  /**
    * Writes the diagonal of ∂f/∂y at (y, x) into {@code diag[off .. off + n)}. The default computes
    * the full Jacobian and keeps its diagonal.
    */

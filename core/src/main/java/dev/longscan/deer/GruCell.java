@@ -44,10 +44,10 @@ final class GruCell implements Cell {
     final double[] z = new double[n];
     final double[] hn = new double[n];
     final double[] c = new double[n];
+    final double[] ai = new double[3 * n];
+    final double[] ah = new double[3 * n];
 
-    Gates(double[] h, int ho, double[] x, int xo) {
-      double[] ai = new double[3 * n];
-      double[] ah = new double[3 * n];
+    Gates compute(double[] h, int ho, double[] x, int xo) {
       System.arraycopy(p, bi, ai, 0, 3 * n);
       System.arraycopy(p, bh, ah, 0, 3 * n);
       Cells.matVec(p, w, 3 * n, m, x, xo, ai, 0);
@@ -58,20 +58,49 @@ final class GruCell implements Cell {
         hn[k] = ah[2 * n + k];
         c[k] = Math.tanh(ai[2 * n + k] + r[k] * hn[k]);
       }
+      return this;
     }
   }
 
-  @Override
-  public void step(double[] y, int yOff, double[] x, int xOff, double[] out, int outOff) {
-    Gates g = new Gates(y, yOff, x, xOff);
+  private final ThreadLocal<Gates> scratch = ThreadLocal.withInitial(Gates::new);
+
+  private Gates gates(double[] h, int ho, double[] x, int xo) {
+    return scratch.get().compute(h, ho, x, xo);
+  }
+
+  private void out(Gates g, double[] y, int yOff, double[] out, int outOff) {
     for (int k = 0; k < n; k++) {
       out[outOff + k] = (1 - g.z[k]) * g.c[k] + g.z[k] * y[yOff + k];
     }
   }
 
   @Override
+  public void step(double[] y, int yOff, double[] x, int xOff, double[] out, int outOff) {
+    out(gates(y, yOff, x, xOff), y, yOff, out, outOff);
+  }
+
+  @Override
   public void jacobian(double[] y, int yOff, double[] x, int xOff, double[] jac, int jacOff) {
-    Gates g = new Gates(y, yOff, x, xOff);
+    jac(gates(y, yOff, x, xOff), y, yOff, jac, jacOff);
+  }
+
+  @Override
+  public void stepAndJacobian(double[] y, int yOff, double[] x, int xOff, double[] out,
+      int outOff, double[] jac, int jacOff) {
+    Gates g = gates(y, yOff, x, xOff);
+    jac(g, y, yOff, jac, jacOff);
+    out(g, y, yOff, out, outOff);
+  }
+
+  @Override
+  public void stepAndJacobianDiagonal(double[] y, int yOff, double[] x, int xOff, double[] out,
+      int outOff, double[] diag, int diagOff) {
+    Gates g = gates(y, yOff, x, xOff);
+    diag(g, y, yOff, diag, diagOff);
+    out(g, y, yOff, out, outOff);
+  }
+
+  private void jac(Gates g, double[] y, int yOff, double[] jac, int jacOff) {
     int ur = u;
     int uz = u + n * n;
     int uc = u + 2 * n * n;
@@ -91,7 +120,10 @@ final class GruCell implements Cell {
   @Override
   public void jacobianDiagonal(double[] y, int yOff, double[] x, int xOff, double[] diag,
       int off) {
-    Gates g = new Gates(y, yOff, x, xOff);
+    diag(gates(y, yOff, x, xOff), y, yOff, diag, off);
+  }
+
+  private void diag(Gates g, double[] y, int yOff, double[] diag, int off) {
     for (int k = 0; k < n; k++) {
       double dc = (1 - g.z[k]) * (1 - g.c[k] * g.c[k]);
       int e = k * n + k;
@@ -104,7 +136,7 @@ final class GruCell implements Cell {
   @Override
   public void vjp(double[] y, int yOff, double[] x, int xOff, double[] gv, int gOff,
       double[] gradY, int gyOff, double[] gradX, int gxOff, double[] gradParams) {
-    Gates g = new Gates(y, yOff, x, xOff);
+    Gates g = gates(y, yOff, x, xOff);
     // cotangents of the pre-activations: input side [r, z, c] and hidden side [r, z, hn]
     double[] di = new double[3 * n];
     double[] dh = new double[3 * n];

@@ -33,10 +33,13 @@ final class Problem {
       return new double[0];
     }
     double[] out = new double[x.steps() * batch * m];
-    int w = batch * m;
-    for (int t = 0; t < x.steps(); t++) {
-      for (int c = 0; c < w; c++) {
-        out[t * w + c] = x.get(t, c);
+    if (x.precision() == dev.longscan.Precision.FLOAT64) {
+      System.arraycopy(x.doubleArray(), x.offset(), out, 0, out.length);
+    } else {
+      float[] f = x.floatArray();
+      int o = x.offset();
+      for (int i = 0; i < out.length; i++) {
+        out[i] = f[o + i];
       }
     }
     return out;
@@ -88,7 +91,14 @@ final class Problem {
         double[] py = t == 0 ? y0 : y;
         int po = t == 0 ? s * n : o - batch * n;
         int xo = (t * batch + s) * m;
-        cell.step(py, po, x, xo, r, o);
+        int jo = (t * batch + s) * nn;
+        if (jac == null) {
+          cell.step(py, po, x, xo, r, o);
+        } else if (diagonal) {
+          cell.stepAndJacobianDiagonal(py, po, x, xo, r, o, jac, jo);
+        } else {
+          cell.stepAndJacobian(py, po, x, xo, r, o, jac, jo);
+        }
         for (int c = 0; c < n; c++) {
           double f = r[o + c];
           if (!Double.isFinite(f) && e.firstBad == null) {
@@ -102,12 +112,6 @@ final class Problem {
           e.maxRatio = Math.max(e.maxRatio, d / (atol + rtol * Math.abs(y[o + c])));
         }
         if (jac != null) {
-          int jo = (t * batch + s) * nn;
-          if (diagonal) {
-            cell.jacobianDiagonal(py, po, x, xo, jac, jo);
-          } else {
-            cell.jacobian(py, po, x, xo, jac, jo);
-          }
           if (e.firstBad == null) {
             for (int k = 0; k < nn; k++) {
               if (!Double.isFinite(jac[jo + k])) {
