@@ -295,6 +295,7 @@ public final class Deer {
     boolean damped = mu0 >= 0;
     int size = p.size();
     int jw = diagonal ? p.batch * p.n : p.batch * p.n * p.n;
+    fits(p.steps, jw, diagonal ? "quasi-DEER's Jacobian diagonals" : "DEER's Jacobians");
     double[] res = new double[size];
     double[] jac = new double[p.steps * jw];
     double[] res2 = damped ? new double[size] : null;
@@ -444,6 +445,15 @@ public final class Deer {
         Arrays.copyOf(ratios, k), bestIt, toSequence(best, p, prec), nf);
   }
 
+  private static void fits(int steps, int width, String what) {
+    long values = (long) steps * width;
+    if (values > Integer.MAX_VALUE - 8) {
+      throw new ShapeException("expected at most 2^31 − 9 values for " + what
+          + " (one Java array), found " + steps + " × " + width + " = " + values
+          + ": split the batch, or solve with Deer.quasi() (T·B·n values)");
+    }
+  }
+
   private static Sequence toSequence(double[] y, Problem p, Precision prec) {
     int w = p.batch * p.n;
     if (prec == Precision.FLOAT64) {
@@ -490,6 +500,7 @@ public final class Deer {
     double[] gradY0 = new double[w];
     if (p.steps > 0) {
       // transitions of the reverse scan: M_t = J_{t+1}ᵀ, M_{T-1} unused (it multiplies zero)
+      fits(p.steps, p.batch * nn, "the gradient's Jacobians");
       double[] mt = new double[p.steps * p.batch * nn];
       double[] jac = new double[nn];
       for (int t = 0; t + 1 < p.steps; t++) {
