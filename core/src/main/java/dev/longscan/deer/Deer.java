@@ -317,6 +317,7 @@ public final class Deer {
     double current = ev.maxResidual;
     double merit = ev.sumSquares;
     double mu = mu0;
+    DeerResult.NonFinite rejected = null; // the first non-finite trial a damped solve rejected
     Sequence bSeq = Sequence.of(rhs, p.batch * p.n);
     Sequence dSeq = Sequence.of(delta, p.batch * p.n);
     for (int k = 1; k <= maxIterations; k++) {
@@ -372,6 +373,13 @@ public final class Deer {
         current = trial.maxResidual;
         merit = trial.sumSquares;
       } else {
+        if (rejected == null) {
+          rejected = badY != null
+              ? new DeerResult.NonFinite("iterate", k, badY[0], badY[1], badY[2],
+                  next[(badY[0] * p.batch + badY[1]) * p.n + badY[2]])
+              : new DeerResult.NonFinite(trial.firstBad[3] == 0 ? "f" : "jacobian", k,
+                  trial.firstBad[0], trial.firstBad[1], trial.firstBad[2], trial.badValue);
+        }
         mu = Math.max(10 * mu, 1e-2);
         residuals[k] = current;
         ratios[k - 1] = finite ? ratio : Double.POSITIVE_INFINITY;
@@ -385,11 +393,11 @@ public final class Deer {
       }
       if (ratio <= 1 && (!damped || trial.maxRatio <= 1)) {
         return new DeerResult(method(), true, k, Arrays.copyOf(residuals, k + 1),
-            Arrays.copyOf(ratios, k), k, toSequence(y, p, prec), null);
+            Arrays.copyOf(ratios, k), k, toSequence(y, p, prec), rejected);
       }
     }
     return new DeerResult(method(), false, maxIterations, residuals, ratios, bestIt,
-        toSequence(best, p, prec), null);
+        toSequence(best, p, prec), rejected);
   }
 
   /**

@@ -148,7 +148,10 @@ public final class DeerResult {
     return solution;
   }
 
-  /** The first non-finite value met, if any. */
+  /**
+   * The first non-finite value met, if any. An undamped solve stops there (not converged); a
+   * damped solve rejects such a trial and goes on, so it may report one and still converge.
+   */
   public Optional<NonFinite> nonFinite() {
     return Optional.ofNullable(nonFinite);
   }
