@@ -245,6 +245,44 @@ class DeerTest {
   }
 
   @Test
+  void aDampedSolveReportsTheNonFiniteTrialItRejected() {
+    // f(y, x) = x + exp(y)/10 from a warm start at 700: the first trial steps past log(MAX_VALUE),
+    // where f overflows; plain Newton stops there, the damped solver rejects it and goes on.
+    Cell cell = new Cell() {
+      public int stateSize() {
+        return 1;
+      }
+
+      public int inputSize() {
+        return 1;
+      }
+
+      public void step(double[] y, int yo, double[] x, int xo, double[] out, int oo) {
+        out[oo] = x[xo] + Math.exp(y[yo]) / 10;
+      }
+
+      public void jacobian(double[] y, int yo, double[] x, int xo, double[] j, int jo) {
+        j[jo] = Math.exp(y[yo]) / 10;
+      }
+    };
+    Sequence x = inputs(Precision.FLOAT64, 40, 1, 8);
+    Sequence warm = Sequence.allocate(Precision.FLOAT64, 40, 1);
+    warm.fill(700);
+    double[] y0 = {700};
+    DeerResult plain = Deer.newton().solve(cell, x, y0, warm);
+    assertFalse(plain.converged());
+    assertEquals(1, plain.iterations());
+    assertTrue(plain.nonFinite().isPresent(), plain.toString());
+    DeerResult damped = Deer.damped().withMaxIterations(6).solve(cell, x, y0, warm);
+    assertFalse(damped.converged());
+    assertEquals(6, damped.iterations(), damped.toString());
+    DeerResult.NonFinite nf = damped.nonFinite().orElseThrow();
+    assertEquals(1, nf.iteration(), nf.toString());
+    assertEquals(Double.POSITIVE_INFINITY, damped.stepRatios()[0]);
+    assertEquals(damped.residuals()[0], damped.residuals()[1]); // the rejected trial kept the iterate
+  }
+
+  @Test
   void badArgumentsAreNamed() {
     Cell cell = CellsTest.make("gru", 3, 2, 1.0, 1);
     Sequence x = inputs(Precision.FLOAT64, 5, 4, 2);
