@@ -40,7 +40,7 @@ import picocli.CommandLine.Spec;
             + " last step) or the adding problem (regression), a fresh seeded minibatch every"
             + " iteration.",
         "",
-        "Stops at convergence (5 consecutive minibatches at 100 % accuracy; for regression at or"
+        "Stops at convergence (5 consecutive minibatches at 100 %% accuracy; for regression at or"
             + " below --loss-threshold), at --iterations, or at --time. Writes into --out:"
             + " log.csv (iteration,loss,accuracy,elapsed_s), plot.png (loss and accuracy over"
             + " iterations), model.lsm (the trained model, for 'longscan evaluate') and the"
@@ -257,9 +257,10 @@ final class TrainCommand implements Callable<Integer> {
         log.flush();
         log.plot(dir.resolve(PLOT), title());
         throw new UserError("training stopped: " + e.getMessage() + "; "
-            + (lastCheckpoint >= 0 ? "the last good checkpoint is " + ckpt + " (iteration "
-            + lastCheckpoint + "): --resume from it with a lower --lr or --clip"
-            : "no checkpoint was written yet: start again with a lower --lr or --clip"), e);
+            + (lastCheckpoint >= 0 ? "kept the last good checkpoint " + ckpt + " (iteration "
+            + lastCheckpoint + ")" : "no checkpoint was written yet") + "; the same options"
+            + " meet the same loss again: start afresh (--overwrite) with a lower --lr or a"
+            + " --clip", e);
       }
       double elapsed = base + (System.nanoTime() - t0) / 1e9;
       log.add(last.iteration(), last.loss(), last.accuracy(), elapsed);
