@@ -170,6 +170,17 @@ class TrainCommandTest {
     assertEquals("0", e[0], e[1] + e[2]);
   }
 
+  @Test
+  void timeBudgetStopsTheRun() throws IOException {
+    Path out = tmp.resolve("timed");
+    String[] r = run(small(out, "--iterations", "1000000", "--time", "0.3"));
+    assertEquals("0", r[0], r[1] + r[2]);
+    int n = rows(out.resolve(TrainCommand.LOG)).size();
+    assertTrue(r[1].contains("time budget reached after " + n + " iterations"), r[1]);
+    assertTrue(n >= 1 && n < 1000000);
+    assertTrue(Files.exists(out.resolve(TrainCommand.MODEL)));
+  }
+
   /** Regression stops at 5 consecutive minibatches at or below --loss-threshold. */
   @Test
   void regressionStopsAtTheLossThreshold() throws IOException {
