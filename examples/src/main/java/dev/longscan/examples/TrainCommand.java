@@ -254,6 +254,7 @@ final class TrainCommand implements Callable<Integer> {
       try {
         last = trainer.step();
       } catch (TrainingException e) {
+        progress.abort();
         log.flush();
         log.plot(dir.resolve(PLOT), title());
         throw new UserError("training stopped: " + e.getMessage() + "; "

@@ -53,6 +53,15 @@ final class TrainProgress {
     }
   }
 
+  /** Ends a drawn bar's line, so that an error message starts on a line of its own. */
+  void abort() {
+    if (terminal && drawn) {
+      err.println();
+      err.flush();
+      drawn = false;
+    }
+  }
+
   private void print(long it, double loss, double accuracy, long now) {
     String s = line(it, loss, accuracy, (now - start) / 1e9);
     if (terminal) {

@@ -173,7 +173,9 @@ class TrainCommandTest {
   @Test
   void timeBudgetStopsTheRun() throws IOException {
     Path out = tmp.resolve("timed");
-    String[] r = run(small(out, "--iterations", "1000000", "--time", "0.3"));
+    // regression with --loss-threshold 0 never converges: only the time can stop it
+    String[] r = run(small(out, "--task", "adding", "--loss-threshold", "0", "--iterations",
+        "1000000", "--time", "0.3"));
     assertEquals("0", r[0], r[1] + r[2]);
     int n = rows(out.resolve(TrainCommand.LOG)).size();
     assertTrue(r[1].contains("time budget reached after " + n + " iterations"), r[1]);

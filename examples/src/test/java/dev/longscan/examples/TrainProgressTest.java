@@ -36,6 +36,10 @@ class TrainProgressTest {
     String s = w.toString();
     assertTrue(s.startsWith("\r[############............] iteration 4/8"), s);
     assertTrue(s.endsWith(System.lineSeparator()), "the bar's line ends at the finish");
+    StringWriter aborted = new StringWriter();
+    TrainProgress b = new TrainProgress(new PrintWriter(aborted), true, 5, 0, 8, 0);
+    b.abort();
+    assertEquals("", aborted.toString(), "nothing drawn, nothing to end");
     StringWriter lines = new StringWriter();
     new TrainProgress(new PrintWriter(lines), false, 5, 0, 8, 0).finish(4, 0.5, 0.5);
     assertTrue(lines.toString().startsWith("longscan train: iteration 4/8"), lines.toString());
