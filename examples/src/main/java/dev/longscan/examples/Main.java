@@ -18,6 +18,8 @@ import picocli.CommandLine.Command;
         ScanCommand.class,
         TickEmaJob.class,
         LongSeriesJob.class,
+        TrainCommand.class,
+        EvaluateCommand.class,
         CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
