@@ -48,6 +48,25 @@ public record LayerSpec(LayerKind kind, int inputSize, int outputSize, int width
     }
   }
 
+  /**
+   * As {@link #create(String, Compute, SplittableRandom)}, the recurrence evaluated by
+   * {@code solver}: {@link Solver#SEQUENTIAL} (or null) gives the same layer; {@link Solver#DEER}
+   * and {@link Solver#QUASI} are for {@link LayerKind#GRU} only and give a GRU with the same
+   * parameters (same names, same initial values) whose forward pass is a DEER solve.
+   *
+   * @throws ParameterException for a DEER solver with another kind
+   */
+  public Layer create(String name, Compute compute, SplittableRandom random, Solver solver) {
+    if (solver == null || solver == Solver.SEQUENTIAL) {
+      return create(name, compute, random);
+    }
+    if (kind != LayerKind.GRU) {
+      throw new ParameterException(name + ": expected kind gru for solver " + solver.id()
+          + ", found " + kind.id());
+    }
+    return new DeerGru(name, this, compute, random, solver);
+  }
+
   @Override
   public String toString() {
     return kind + "(" + inputSize + " → " + outputSize + (width != 1 ? ", k=" + width : "") + ")";

@@ -33,7 +33,7 @@ public final class Model {
     SplittableRandom rnd = new SplittableRandom(seed);
     for (int i = 0; i < config.layers().size(); i++) {
       LayerSpec s = config.layers().get(i);
-      Layer l = s.create("layer" + i + "." + s.kind().id(), compute, rnd);
+      Layer l = s.create("layer" + i + "." + s.kind().id(), compute, rnd, config.solver());
       layers.add(l);
       parameters.addAll(l.parameters());
     }

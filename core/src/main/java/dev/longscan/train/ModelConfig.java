@@ -3,6 +3,7 @@ package dev.longscan.train;
 import dev.longscan.ParameterException;
 import dev.longscan.nn.LayerKind;
 import dev.longscan.nn.LayerSpec;
+import dev.longscan.nn.Solver;
 import dev.longscan.tasks.Target;
 import java.util.ArrayList;
 import java.util.List;
@@ -10,9 +11,16 @@ import java.util.List;
 /**
  * A model's configuration: a stack of sequence layers and a dense head of {@code outputSize}
  * outputs, read after the last step ({@link Target#CLASS_LAST}, {@link Target#VALUE_LAST}) or at
- * every step ({@link Target#VALUE_EACH}).
+ * every step ({@link Target#VALUE_EACH}), and the solver of its GRU layers ({@link
+ * Solver#SEQUENTIAL} by default; {@link Solver#DEER} and {@link Solver#QUASI} need every layer of
+ * the stack to be a GRU).
  */
-public record ModelConfig(List<LayerSpec> layers, int outputSize, Target target) {
+public record ModelConfig(List<LayerSpec> layers, int outputSize, Target target, Solver solver) {
+
+  /** A configuration whose recurrences are evaluated step by step ({@link Solver#SEQUENTIAL}). */
+  public ModelConfig(List<LayerSpec> layers, int outputSize, Target target) {
+    this(layers, outputSize, target, Solver.SEQUENTIAL);
+  }
 
   public ModelConfig {
     if (layers == null || layers.isEmpty()) {
@@ -33,6 +41,22 @@ public record ModelConfig(List<LayerSpec> layers, int outputSize, Target target)
     if (target == null) {
       throw new ParameterException("expected a target, found null");
     }
+    if (solver == null) {
+      throw new ParameterException("expected a solver, found null");
+    }
+    if (solver != Solver.SEQUENTIAL) {
+      for (int i = 0; i < layers.size(); i++) {
+        if (layers.get(i).kind() != LayerKind.GRU) {
+          throw new ParameterException("layer " + i + ": expected kind gru for solver "
+              + solver.id() + ", found " + layers.get(i).kind().id());
+        }
+      }
+    }
+  }
+
+  /** This configuration with another solver. */
+  public ModelConfig withSolver(Solver s) {
+    return new ModelConfig(layers, outputSize, target, s);
   }
 
   /** {@code depth} layers of one kind, {@code hidden} wide (filter width {@code width}). */
@@ -67,6 +91,9 @@ public record ModelConfig(List<LayerSpec> layers, int outputSize, Target target)
     }
     if (target != other.target) {
       return "target: " + target + " against " + other.target;
+    }
+    if (solver != other.solver) {
+      return "solver: " + solver.id() + " against " + other.solver.id();
     }
     return null;
   }

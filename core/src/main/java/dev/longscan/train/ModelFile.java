@@ -1,11 +1,13 @@
 package dev.longscan.train;
 
+import dev.longscan.ParameterException;
 import dev.longscan.Precision;
 import dev.longscan.nn.Compute;
 import dev.longscan.nn.LayerKind;
 import dev.longscan.nn.LayerSpec;
 import dev.longscan.nn.Matrix;
 import dev.longscan.nn.Parameter;
+import dev.longscan.nn.Solver;
 import dev.longscan.tasks.Target;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
@@ -22,7 +24,10 @@ import java.util.List;
  * length, payload, long CRC-32C of the payload. Payload: int output size, UTF target name, int
  * layer count, per layer UTF kind id and ints input size, output size, filter width; UTF
  * precision; int parameter count, per parameter UTF name, int rows, int cols and rows × cols
- * values row by row (float for FLOAT32, double for FLOAT64).
+ * values row by row (float for FLOAT32, double for FLOAT64). A GRU layer of a model whose solver
+ * is not {@link Solver#SEQUENTIAL} has the kind id {@code "gru/deer"} or {@code "gru/quasi"}, so
+ * files of sequential models are unchanged (and earlier files read as sequential), while a reader
+ * that predates solvers rejects such a file by naming the kind it does not know.
  */
 public final class ModelFile {
   public static final int VERSION = 1;
@@ -63,7 +68,8 @@ public final class ModelFile {
     out.writeUTF(c.target().name());
     out.writeInt(c.layers().size());
     for (LayerSpec s : c.layers()) {
-      out.writeUTF(s.kind().id());
+      out.writeUTF(s.kind() == LayerKind.GRU && c.solver() != Solver.SEQUENTIAL
+          ? s.kind().id() + "/" + c.solver().id() : s.kind().id());
       out.writeInt(s.inputSize());
       out.writeInt(s.outputSize());
       out.writeInt(s.width());
@@ -95,11 +101,32 @@ public final class ModelFile {
       Target target = Target.valueOf(in.readUTF());
       int count = in.readInt();
       List<LayerSpec> specs = new ArrayList<>();
+      Solver solver = null;
       for (int i = 0; i < count; i++) {
-        LayerKind kind = LayerKind.of(in.readUTF());
+        String id = in.readUTF();
+        int slash = id.indexOf('/');
+        LayerKind kind = LayerKind.of(slash < 0 ? id : id.substring(0, slash));
+        Solver s = Solver.SEQUENTIAL;
+        if (slash >= 0) {
+          try {
+            s = Solver.of(id.substring(slash + 1));
+          } catch (ParameterException e) {
+            throw new ModelFileException(path + ": layer " + i + ": " + e.getMessage(), e);
+          }
+        }
+        if (slash >= 0 && (kind != LayerKind.GRU || s == Solver.SEQUENTIAL)) {
+          throw new ModelFileException(path + ": layer " + i + ": expected a kind id 'gru/deer',"
+              + " 'gru/quasi' or one without '/', found '" + id + "'");
+        }
+        if (solver != null && s != solver) {
+          throw new ModelFileException(path + ": layer " + i + ": expected solver "
+              + solver.id() + " (that of layer 0), found " + s.id());
+        }
+        solver = s;
         specs.add(new LayerSpec(kind, in.readInt(), in.readInt(), in.readInt()));
       }
-      ModelConfig config = new ModelConfig(specs, outputSize, target);
+      ModelConfig config = new ModelConfig(specs, outputSize, target,
+          solver == null ? Solver.SEQUENTIAL : solver);
       if (expected != null) {
         String diff = expected.difference(config);
         if (diff != null) {

@@ -2,9 +2,12 @@ package dev.longscan.examples;
 
 import dev.longscan.Backend;
 import dev.longscan.Backends;
+import dev.longscan.LongscanException;
 import dev.longscan.Precision;
 import dev.longscan.nn.Compute;
 import dev.longscan.nn.LayerKind;
+import dev.longscan.nn.NotConvergedException;
+import dev.longscan.nn.Solver;
 import dev.longscan.optim.Schedule;
 import dev.longscan.tasks.Target;
 import dev.longscan.tasks.Task;
@@ -65,6 +68,12 @@ final class TrainCommand implements Callable<Integer> {
   @Option(names = "--model", description = "Layer kind: gilr, gilr-lstm, sru, qrnn, lstm or gru"
       + " (default: ${DEFAULT-VALUE}).", defaultValue = "gilr-lstm")
   String kind;
+
+  @Option(names = "--solver", description = "For --model gru only: sequential (step by step),"
+      + " deer (DEER: Newton over all steps at once, full Jacobians) or quasi (quasi-DEER,"
+      + " diagonal Jacobians); a solve that does not converge stops the run (default:"
+      + " sequential).")
+  String solver;
 
   @Option(names = "--layers", description = "Stacked layers (default: ${DEFAULT-VALUE}).",
       defaultValue = "2")
@@ -159,6 +168,11 @@ final class TrainCommand implements Callable<Integer> {
       throw new UserError("--filter-width is for qrnn only, found --filter-width=" + filterWidth
           + " with --model=" + k.id());
     }
+    Solver solv = solver();
+    if (solver != null && k != LayerKind.GRU) {
+      throw new UserError("--solver is for --model gru only, found --solver=" + solver
+          + " with --model=" + k.id());
+    }
     Checks.atLeast("--filter-width", width, 1, "");
     Checks.atLeast("--layers", layers, 1, "");
     Checks.atLeast("--hidden", hidden, 1, "");
@@ -200,7 +214,7 @@ final class TrainCommand implements Callable<Integer> {
         : dir.resolve(CHECKPOINT);
     checkOutputs(dir, ckpt);
     ModelConfig config = ModelConfig.stack(k, layers, t.inputSize(), hidden, width,
-        t.outputSize(), t.target());
+        t.outputSize(), t.target()).withSolver(solv);
     TrainSettings settings = new TrainSettings(t.name(), steps, batch, optimizer,
         Schedule.constant(lr), clip, seed + 1, t.target() == Target.CLASS_LAST ? 0
         : lossThreshold);
@@ -216,7 +230,8 @@ final class TrainCommand implements Callable<Integer> {
           : Trainer.create(Model.create(config, cc, seed), t, settings);
       long first = trainer.iteration();
       stdout.printf(Locale.ROOT, "train: %d x %s (%d hidden%s), task %s, T = %d, batch %d,"
-          + " %s lr %s, clip %s, %s scans, %s%s%n", layers, k.id(), hidden,
+          + " %s lr %s, clip %s, %s scans, %s%s%n", layers, k.id()
+          + (solv != Solver.SEQUENTIAL ? " by " + solv.id() : ""), hidden,
           k == LayerKind.QRNN ? ", k = " + width : "", t.name(), steps, batch, optimizer, lr,
           clip, backend, p.name().toLowerCase(Locale.ROOT),
           resume ? ", resumed at iteration " + first : "");
@@ -253,6 +268,13 @@ final class TrainCommand implements Callable<Integer> {
       }
       try {
         last = trainer.step();
+      } catch (NotConvergedException e) {
+        progress.abort();
+        log.flush();
+        log.plot(dir.resolve(PLOT), title());
+        throw new UserError("training stopped at iteration " + (trainer.iteration() + 1) + ": "
+            + e.getMessage() + "; " + (lastCheckpoint >= 0 ? "kept the last good checkpoint "
+            + ckpt + " (iteration " + lastCheckpoint + ")" : "no checkpoint was written yet"), e);
       } catch (TrainingException e) {
         progress.abort();
         log.flush();
@@ -330,11 +352,23 @@ final class TrainCommand implements Callable<Integer> {
     }
   }
 
+  private Solver solver() {
+    if (solver == null) {
+      return Solver.SEQUENTIAL;
+    }
+    try {
+      return Solver.of(solver);
+    } catch (LongscanException e) {
+      throw new UserError("--solver: " + e.getMessage(), e);
+    }
+  }
+
   /** The options a resumed run must share with the run that wrote the checkpoint, in order. */
   private Map<String, String> definingOptions(int width) {
     Map<String, String> m = new LinkedHashMap<>();
     m.put("--task", task);
     m.put("--model", LayerKind.of(kind).id());
+    m.put("--solver", solver().id());
     m.put("--layers", Integer.toString(layers));
     m.put("--hidden", Integer.toString(hidden));
     m.put("--filter-width", Integer.toString(width));

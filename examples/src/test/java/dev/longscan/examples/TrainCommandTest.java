@@ -10,6 +10,7 @@ import dev.longscan.Backends;
 import dev.longscan.Precision;
 import dev.longscan.nn.Compute;
 import dev.longscan.nn.LayerKind;
+import dev.longscan.nn.Solver;
 import dev.longscan.tasks.Rng;
 import dev.longscan.tasks.Target;
 import dev.longscan.tasks.TwoB;
@@ -149,6 +150,31 @@ class TrainCommandTest {
   }
 
   /** Stops at the first 5 consecutive minibatches at 100 % accuracy, well before the budget. */
+  @Test
+  void gruTrainedByDeerWritesItsLogAndModel() throws IOException {
+    for (String solver : new String[] {"deer", "quasi"}) {
+      Path out = tmp.resolve("deer-" + solver);
+      String[] r = run(small(out, "--model", "gru", "--solver", solver, "--layers", "2",
+          "--hidden", "5", "--batch", "3", "--iterations", "3", "--precision", "float64"));
+      assertEquals("0", r[0], r[1] + r[2]);
+      assertTrue(r[1].contains("2 x gru by " + solver), r[1]);
+      List<double[]> rows = rows(out.resolve(TrainCommand.LOG));
+      assertEquals(3, rows.size());
+      for (double[] row : rows) {
+        assertTrue(row[1] > 0 && Double.isFinite(row[1]), "loss " + row[1]);
+      }
+      Compute cc = Compute.cpu(Precision.FLOAT64, Backends.cpu());
+      Model model = ModelFile.load(out.resolve(TrainCommand.MODEL), cc);
+      assertEquals(Solver.of(solver), model.config().solver());
+      // resuming with another solver names the difference
+      String[] again = run(small(out, "--model", "gru", "--solver", "sequential", "--layers",
+          "2", "--hidden", "5", "--batch", "3", "--iterations", "4", "--precision", "float64",
+          "--resume"));
+      assertEquals("2", again[0], again[1] + again[2]);
+      assertTrue(again[2].contains("--solver"), again[2]);
+    }
+  }
+
   @Test
   void classificationStopsAtConvergence() throws IOException {
     Path out = tmp.resolve("conv");
@@ -318,6 +344,12 @@ class TrainCommandTest {
             + " sequential", "'gpu'"),
         BadInput.row("width for gilr", small(out, "--filter-width", "3"), "--filter-width",
             "qrnn only", "--model=gilr-lstm"),
+        BadInput.row("solver for lstm", small(out, "--model", "lstm", "--solver", "deer"),
+            "--solver is for --model gru only", "--solver=deer", "--model=lstm"),
+        BadInput.row("solver for default model", small(out, "--solver", "sequential"),
+            "--solver is for --model gru only", "--model=gilr-lstm"),
+        BadInput.row("unknown solver", small(out, "--model", "gru", "--solver", "newton"),
+            "--solver", "'newton'"),
         BadInput.row("zero qrnn width", small(out, "--model", "qrnn", "--filter-width", "0"),
             "--filter-width >= 1", "found 0"),
         BadInput.row("out is a file", small(file), "--out=" + file, "existing file"),
