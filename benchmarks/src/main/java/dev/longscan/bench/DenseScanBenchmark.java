@@ -20,8 +20,9 @@ import java.util.SplittableRandom;
  * control column times what the cores deliver at that moment without longscan's threads: the
  * batch cut into one part per core, each part in arrays of its own, each scanned by the
  * sequential loop on a plain thread of its own (started per run). The last column gives the
- * process's CPU time per step·series (all its threads) of the sequential loop, the split by series
- * and the control: the work each way costs, whatever share of the cores the machine gave it.
+ * process's CPU time per step·series (all its threads, the mean over the timed runs) of the
+ * sequential loop, the split by series and the control: the work each way costs, whatever share
+ * of the cores the machine gave it.
  *
  * <p>The transitions take T·B·n² values; where that exceeds {@code --max-values} (default 2^27,
  * 1 GiB of float64) T is cut to fit, and the row says which T it ran. Entries of J are uniform in
@@ -132,11 +133,10 @@ public final class DenseScanBenchmark {
           }
         }
       }
+      // CPU time is counted in ticks of a few milliseconds: the mean over all the timed runs
       double[] cpuPer = new double[bodies];
       for (int k = 0; k < bodies; k++) {
-        double[] x = cpu.get(k);
-        Arrays.sort(x);
-        cpuPer[k] = x[best ? 0 : runs / 2] / ((double) t * batch);
+        cpuPer[k] = Arrays.stream(cpu.get(k)).sum() / ((double) runs * t * batch);
       }
       double[] rate = new double[bodies];
       for (int k = 0; k < bodies; k++) {
