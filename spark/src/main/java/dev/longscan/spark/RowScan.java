@@ -421,9 +421,9 @@ final class RowScan implements Serializable {
         firstBlock = false;
       }
       if (block >= plan.blocks) {
-        throw new IllegalStateException("longscan: phase 3 found more rows than phase 1 ("
-            + "more than " + plan.blocks + " blocks); the input must be deterministic: cache or"
-            + " checkpoint it before the scan");
+        throw new IllegalStateException("longscan: phase 3 found more rows in partition "
+            + rd.ot.partition + " than phase 1 (more than " + plan.blocks + " blocks); the input"
+            + " must be deterministic: cache or checkpoint it before the scan");
       }
       abh.fit(n);
       Sequence as = Sequence.of(abh.a, w).slice(0, n);
@@ -434,9 +434,9 @@ final class RowScan implements Serializable {
       be.apply(as, bs, carry, base.withSegmentStarts(blk.starts, 0), hs);
       block++;
       if (done && block != plan.blocks) {
-        throw new IllegalStateException("longscan: phase 3 found " + block + " blocks where phase"
-            + " 1 found " + plan.blocks + "; the input must be deterministic: cache or checkpoint"
-            + " it before the scan");
+        throw new IllegalStateException("longscan: phase 3 found " + block + " blocks in"
+            + " partition " + rd.ot.partition + " where phase 1 found " + plan.blocks + "; the"
+            + " input must be deterministic: cache or checkpoint it before the scan");
       }
       emitFrom = 0;
       emitTo = n;
